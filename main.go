@@ -184,6 +184,7 @@ func wire(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.
 	provider := local.New(store, cfg.BaseURL)
 	d.LocalBilling = provider
 	d.Lines = linerequest.NewService(store.LineRequests(), provider, log)
+	d.Ops = linerequest.NewOperations(store.LineRequests(), d.Lines)
 	return d, nil
 }
 

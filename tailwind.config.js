@@ -24,6 +24,11 @@ module.exports = {
     'field-error',
     'table',
     'htmx-indicator',
+    'badge-amber',
+    'badge-blue',
+    'badge-green',
+    'badge-red',
+    'badge-gray',
   ],
   theme: {
     extend: {

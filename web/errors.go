@@ -65,6 +65,8 @@ func toAPIError(err error) *apiError {
 		return errBadCursor
 	case errors.Is(err, linerequest.ErrSubscriptionRequired):
 		return errSubscription
+	case errors.Is(err, linerequest.ErrNumberTaken):
+		return errBody(http.StatusConflict, "That number is already assigned to an active line")
 	case errors.Is(err, linerequest.ErrProviderUnavailable):
 		return errProviderDown
 	}

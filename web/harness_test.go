@@ -72,7 +72,8 @@ func setup(t *testing.T, opts ...func(*setupOpts)) *app {
 	a.billing = &gatedBilling{Port: provider}
 	lines := linerequest.NewService(store.LineRequests(), a.billing, log)
 	a.svc = lines
-	a.srv.Config.Handler = web.New(web.Deps{Config: cfg, Store: store, Lines: lines, Auth: authn,
+	ops := linerequest.NewOperations(store.LineRequests(), lines)
+	a.srv.Config.Handler = web.New(web.Deps{Config: cfg, Store: store, Lines: lines, Ops: ops, Auth: authn,
 		LocalBilling: provider, Signer: signer, Log: log})
 	a.srv.Start()
 	t.Cleanup(a.srv.Close)

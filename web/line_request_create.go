@@ -53,11 +53,11 @@ func (h *Handler) PreviewLineRequest(c echo.Context) error {
 	p, _ := principal(c)
 	in, err := decodeInput(c)
 	if err != nil {
-		return h.previewError(c, err)
+		return h.previewError(c, in, err)
 	}
 	draft, err := in.Validate()
 	if err != nil {
-		return h.previewError(c, err)
+		return h.previewError(c, in, err)
 	}
 	d, st, err := h.Lines.Preview(c.Request().Context(), p.WorkspaceID, draft)
 	if err != nil {

@@ -22,7 +22,9 @@ type Deps struct {
 	Config config.Config
 	Store  *postgres.Store
 	Lines  *linerequest.Service
-	Auth   *auth.Authenticator
+	// Ops are the operators' actions across workspaces.
+	Ops  *linerequest.Operations
+	Auth *auth.Authenticator
 	// LocalBilling is set when the local billing stand-in is in force.
 	LocalBilling *local.Provider
 	// Signer is set when the local sign-in stand-in is in force.

@@ -169,6 +169,30 @@
     });
   });
 
+  // Error answers: htmx leaves 4xx responses unswapped. A form's messages
+  // (400, 403, 409, 422) are meant to be seen, so an element marked with
+  // data-error-target swaps them: into the selector it names, or into its
+  // usual target when the attribute is empty. 401, 429 and 5xx keep the
+  // default, so polling survives a passing failure.
+  var SHOWN_ERRORS = [400, 403, 409, 422];
+
+  document.addEventListener('htmx:beforeSwap', function (evt) {
+    var detail = evt.detail;
+    if (!detail.xhr || SHOWN_ERRORS.indexOf(detail.xhr.status) === -1) return;
+    var elt = detail.requestConfig && detail.requestConfig.elt;
+    var marked = elt && elt.closest && elt.closest('[data-error-target]');
+    if (!marked) return;
+    var selector = marked.getAttribute('data-error-target');
+    if (selector) {
+      var target = document.querySelector(selector);
+      if (!target) return;
+      detail.target = target;
+      detail.swapOverride = 'innerHTML';
+    }
+    detail.shouldSwap = true;
+    detail.isError = false;
+  });
+
   // Conditional fields: data-show-when="fieldName=value[,value2]".
   var FIELDS = 'input, select, textarea, button, fieldset';
 

@@ -1,0 +1,37 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/linedesk/linedesk/internal/linerequest"
+	"github.com/linedesk/linedesk/views"
+)
+
+// Dashboard is GET /: capacity per kind and the workspace's requests. htmx
+// gets the live part alone, to refresh it.
+func (h *Handler) Dashboard(c echo.Context) error {
+	p, _ := principal(c)
+	ctx := c.Request().Context()
+	usage, err := h.Lines.Usage(ctx, p.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	cursor := c.QueryParam("cursor")
+	list, next, err := h.Lines.List(ctx, p.WorkspaceID, linerequest.ListFilter{Limit: 20, Cursor: cursor})
+	if err != nil {
+		return err
+	}
+	v := views.DashboardView{Usage: usage, Requests: list, NextCursor: next, Cursor: cursor}
+	if isHTMX(c) {
+		return render(c, http.StatusOK, views.DashboardLive(v))
+	}
+	return render(c, http.StatusOK, views.DashboardPage(h.page(c, "Lines"), v))
+}
+
+// NewLine is GET /lines/new: the request form, under a fresh idempotency key.
+func (h *Handler) NewLine(c echo.Context) error {
+	v := h.lineForm(c, linerequest.Input{})
+	return render(c, http.StatusOK, views.LineNewPage(h.page(c, "Request a line"), v))
+}
