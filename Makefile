@@ -28,7 +28,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 # Fails when a generated file differs from what `make generate` makes.
 check-generated: generate
-	@git diff --exit-code -- views static/css/app.css || \
+	@git diff --stat --exit-code -- views static/css/app.css || \
 		(echo "generated files are stale: run make generate and commit them" >&2; exit 1)
 
 db-stop:
