@@ -120,6 +120,13 @@ func TestRateLimitPerWorkspace(t *testing.T) {
 func TestFailedAuthIsLimitedPerAddress(t *testing.T) {
 	t.Parallel()
 	a := setup(t)
+	// Calls without credentials are not guesses: a signed-out tab that keeps
+	// polling is answered 401 every time.
+	for i := 0; i < 40; i++ {
+		if r := a.call(http.MethodGet, "/api/line-requests", "", ""); r.Code != http.StatusUnauthorized {
+			t.Fatalf("call %d without credentials: want 401, got %d", i, r.Code)
+		}
+	}
 	var last resp
 	for i := 0; i < 40; i++ {
 		last = a.call(http.MethodGet, "/api/line-requests", "ld_live_guess"+itoa(i), "")

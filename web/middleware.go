@@ -108,7 +108,8 @@ func (h *Handler) requireAuth(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p, ok := principal(c)
 		if !ok {
-			h.limits.failed(c.RealIP())
+			// No credentials at all is not a guess; a signed-out tab that
+			// keeps polling must not lock its person out of signing in.
 			return h.signInRequired(c)
 		}
 		if wait := h.limits.allow(p.WorkspaceID); wait > 0 {
