@@ -29,6 +29,8 @@ module.exports = {
     'badge-green',
     'badge-red',
     'badge-gray',
+    // Built from a state name in the views, so never whole in the source.
+    { pattern: /^(preview|step|notice)-/ },
   ],
   theme: {
     extend: {
