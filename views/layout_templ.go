@@ -120,7 +120,7 @@ func Layout(p Page) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if p.Signed {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<div class=\"ml-auto flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-ink-600 sm:order-last\"><span class=\"font-medium text-ink-800\" data-workspace>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<div class=\"flex w-full flex-wrap items-center gap-x-3 gap-y-1 text-sm text-ink-600 sm:order-last sm:ml-auto sm:w-auto\"><span class=\"font-medium text-ink-800\" data-workspace>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
