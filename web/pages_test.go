@@ -504,3 +504,55 @@ func TestPagesNeverShowAnotherWorkspacesRequests(t *testing.T) {
 		t.Error("the dashboard shows another workspace's request")
 	}
 }
+
+func TestManageButtonsAnswerHTMXWithTheStatusFragment(t *testing.T) {
+	t.Parallel()
+	a := setup(t)
+	ws, key := a.workspace("growth")
+	cookie := a.sessionCookie(ws, "admin")
+	a.create(key, purchased("One"))
+	a.create(key, purchased("Two"))
+	id := field(a.create(key, purchased("Three")).json(t), "line._id").(string)
+	manage := func(action string) resp {
+		t.Helper()
+		return a.browse(http.MethodPost, "/api/line-requests/"+id, cookie, url.Values{"action": {action}},
+			"HX-Request", "true", "Sec-Fetch-Site", "same-origin")
+	}
+
+	link := manage("payment_link")
+	body := string(link.Body)
+	if link.Code != http.StatusOK || !strings.HasPrefix(body, `<div id="line-status"`) {
+		t.Fatalf("payment_link from htmx got %d: %.200s", link.Code, body)
+	}
+	for _, want := range []string{"The payment link is ready", `id="pay"`, `target="_blank"`, `rel="noopener"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("payment_link fragment lacks %s", want)
+		}
+	}
+
+	canceled := manage("cancel")
+	if !strings.Contains(string(canceled.Body), `data-status="canceled"`) ||
+		!strings.Contains(string(canceled.Body), `hx-swap-oob="true"`) {
+		t.Errorf("cancel fragment = %.300s, want canceled with the history", canceled.Body)
+	}
+	again := manage("cancel")
+	if again.Code != http.StatusConflict || strings.Contains(string(again.Body), "<html") ||
+		!strings.Contains(string(again.Body), "canceled") {
+		t.Errorf("second cancel got %d %.200s, want 409 as a short message", again.Code, again.Body)
+	}
+
+	// The dashboard refreshes itself while a request can still move...
+	dash := a.browse(http.MethodGet, "/", cookie, nil, "HX-Request", "true")
+	if !strings.HasPrefix(string(dash.Body), `<div id="dashboard-live" hx-get="/" hx-trigger="every 5s"`) {
+		t.Errorf("dashboard fragment with provisioning lines does not refresh: %.120s", dash.Body)
+	}
+	// ...and stops once every request is final.
+	if _, err := a.store.Pool().Exec(t.Context(), `UPDATE line_requests SET status = 'active', activated_at = now()
+		WHERE workspace_id = $1 AND status = 'provisioning'`, ws); err != nil {
+		t.Fatal(err)
+	}
+	dash = a.browse(http.MethodGet, "/", cookie, nil, "HX-Request", "true")
+	if strings.Contains(string(dash.Body), "hx-trigger") {
+		t.Errorf("dashboard still refreshes with every request final: %.120s", dash.Body)
+	}
+}
