@@ -36,7 +36,8 @@ func (p Page) section() string {
 	switch {
 	case p.Path == "/lines/new":
 		return "new"
-	case p.Path == "/" || strings.HasPrefix(p.Path, "/lines/") || strings.HasPrefix(p.Path, "/api/line-requests/"):
+	case p.Path == "/" || strings.HasPrefix(p.Path, "/lines/"),
+		strings.HasPrefix(p.Path, "/api/line-requests/"):
 		return "lines"
 	case p.Path == "/billing":
 		return "billing"

@@ -12,7 +12,6 @@ import (
 
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
-
 )
 
 // browser is a headless Chromium on one test server, with a folder for
@@ -119,6 +118,12 @@ func (b *browser) waitFor(ctx context.Context, what, predicate string, d time.Du
 	}
 }
 
+// text is the text content of the first element sel matches.
+func (b *browser) text(ctx context.Context, sel string) string {
+	b.t.Helper()
+	return b.eval(ctx, `document.querySelector('`+sel+`').textContent`)
+}
+
 func (b *browser) eval(ctx context.Context, expr string) string {
 	b.t.Helper()
 	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
@@ -142,8 +147,8 @@ func (b *browser) shot(ctx context.Context, name string) {
 	}
 }
 
-// requestLine fills the request form with a purchased number, or with the
-// fields given, and submits it.
+// fillLine opens the request form and types a name; the form starts on a
+// purchased number.
 func (b *browser) fillLine(ctx context.Context, first string) {
 	b.t.Helper()
 	b.do(ctx, "open the request form",
@@ -189,7 +194,7 @@ func TestBrowserRequestPayCancelFlow(t *testing.T) {
 		chromedp.Click("#sign-in"),
 		chromedp.WaitVisible("#dashboard-live"),
 	)
-	if got := b.eval(ctx, `document.querySelector('[data-workspace]').textContent`); got != "Browser Test Co" {
+	if got := b.text(ctx, "[data-workspace]"); got != "Browser Test Co" {
 		t.Errorf("top bar workspace = %q, want Browser Test Co", got)
 	}
 	b.shot(ctx, "02-dashboard-empty")
@@ -221,13 +226,14 @@ func TestBrowserRequestPayCancelFlow(t *testing.T) {
 	b.fillLine(ctx, "Three")
 	b.waitFor(ctx, "the preview announces an add-on",
 		`document.querySelector('#preview [data-outcome="awaiting_payment"]') !== null`, 5*time.Second)
-	if got := b.eval(ctx, `document.querySelector('#preview').textContent`); !strings.Contains(got, "Add-on: $20/month") {
+	if got := b.text(ctx, "#preview"); !strings.Contains(got, "Add-on: $20/month") {
 		t.Errorf("add-on preview = %q, want the $20/month price", got)
 	}
 	b.shot(ctx, "07-new-line-addon-preview")
 	third := b.submitAndWaitStatus(ctx, "awaiting_payment")
 	b.waitFor(ctx, "the Pay button shows", `document.querySelector('#pay') !== null`, 2*time.Second)
-	if got := b.eval(ctx, `document.querySelector('#pay').target + ' ' + document.querySelector('#pay').rel`); got != "_blank noopener" {
+	pay := `document.querySelector('#pay')`
+	if got := b.eval(ctx, pay+`.target + ' ' + `+pay+`.rel`); got != "_blank noopener" {
 		t.Errorf("Pay opens with target and rel %q, want _blank noopener", got)
 	}
 	b.shot(ctx, "08-line-awaiting-payment")
@@ -257,11 +263,12 @@ func TestBrowserRequestPayCancelFlow(t *testing.T) {
 	paidAt := time.Now()
 	b.waitFor(ctx, "the first tab shows provisioning",
 		`document.querySelector('#line-status [data-status="provisioning"]') !== null`, 5*time.Second)
-	t.Logf("first tab showed provisioning %v after payment", time.Since(paidAt).Round(time.Millisecond))
+	t.Logf("the first tab showed provisioning %v after payment",
+		time.Since(paidAt).Round(time.Millisecond))
 	if b.eval(ctx, `String(window.__notReloaded === true)`) != "true" {
 		t.Error("the first tab reloaded; it should update in place")
 	}
-	if got := b.eval(ctx, `document.querySelector('#line-history').textContent`); !strings.Contains(got, "Provisioning") {
+	if got := b.text(ctx, "#line-history"); !strings.Contains(got, "Provisioning") {
 		t.Errorf("history after payment = %q, want the move to provisioning", got)
 	}
 	b.shot(ctx, "10-line-paid-provisioning")
@@ -272,12 +279,14 @@ func TestBrowserRequestPayCancelFlow(t *testing.T) {
 		`document.querySelector('#preview [data-outcome="awaiting_payment"]') !== null`, 5*time.Second)
 	fourth := b.submitAndWaitStatus(ctx, "awaiting_payment")
 	b.do(ctx, "cancel the request",
-		chromedp.Evaluate[chromedp.Void](`window.confirm = function (m) { window.__asked = m; return true; }`),
+		chromedp.Evaluate[chromedp.Void](
+			`window.confirm = function (m) { window.__asked = m; return true; }`),
 		chromedp.Click("#cancel"),
 	)
 	b.waitFor(ctx, "the request shows canceled",
 		`document.querySelector('#line-status [data-status="canceled"]') !== null`, 5*time.Second)
-	if asked := b.eval(ctx, `String(window.__asked || '')`); !strings.Contains(asked, "Cancel this request") {
+	asked := b.eval(ctx, `String(window.__asked || '')`)
+	if !strings.Contains(asked, "Cancel this request") {
 		t.Errorf("cancel asked %q, want a confirmation", asked)
 	}
 	b.shot(ctx, "11-line-canceled")
@@ -296,7 +305,7 @@ func TestBrowserRequestPayCancelFlow(t *testing.T) {
 	)
 	b.waitFor(ctx, "the phone field shows its error",
 		`document.querySelector('[data-field-error="phone"]') !== null`, 5*time.Second)
-	if got := b.eval(ctx, `document.querySelector('#f-phone').getAttribute('aria-invalid')`); got != "true" {
+	if got := b.eval(ctx, `document.querySelector('#f-phone').ariaInvalid`); got != "true" {
 		t.Errorf("phone aria-invalid = %q, want true", got)
 	}
 	if n := a.countRequests(t); n != before {
@@ -353,7 +362,8 @@ func TestBrowserRequestPayCancelFlow(t *testing.T) {
 	if got := len(res.json(t)["lineRequests"].([]any)); got != a.countRequests(t) {
 		t.Errorf("the API lists %d requests for the key, want %d", got, a.countRequests(t))
 	}
-	b.do(ctx, "reload the keys page", chromedp.Navigate(b.base+"/settings/api-keys"), chromedp.WaitVisible("#api-keys"))
+	b.do(ctx, "reload the keys page", chromedp.Navigate(b.base+"/settings/api-keys"),
+		chromedp.WaitVisible("#api-keys"))
 	if html := b.eval(ctx, `document.documentElement.outerHTML`); strings.Contains(html, secret) {
 		t.Error("the key's secret is shown again after reloading")
 	}
@@ -361,8 +371,8 @@ func TestBrowserRequestPayCancelFlow(t *testing.T) {
 
 	// The same pages at a phone's width.
 	b.do(ctx, "narrow the viewport", chromedp.EmulateViewport(375, 812))
-	for name, path := range map[string]string{"16-mobile-dashboard": "/", "17-mobile-line": "/lines/" + third,
-		"18-mobile-new-line": "/lines/new"} {
+	for name, path := range map[string]string{"16-mobile-dashboard": "/",
+		"17-mobile-line": "/lines/" + third, "18-mobile-new-line": "/lines/new"} {
 		b.do(ctx, "open "+path, chromedp.Navigate(b.base+path), chromedp.WaitVisible("#main"))
 		if w := b.eval(ctx, `String(document.documentElement.scrollWidth)`); w != "375" {
 			t.Errorf("%s is %spx wide at a 375px viewport; it should not scroll sideways", path, w)
@@ -372,11 +382,12 @@ func TestBrowserRequestPayCancelFlow(t *testing.T) {
 	t.Logf("browser scenario took %v", time.Since(start).Round(time.Millisecond))
 }
 
-// countRequests counts the workspace-independent total of line requests.
+// countRequests counts every stored line request.
 func (a *app) countRequests(t *testing.T) int {
 	t.Helper()
 	var n int
-	if err := a.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM line_requests`).Scan(&n); err != nil {
+	err := a.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM line_requests`).Scan(&n)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return n

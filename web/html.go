@@ -64,8 +64,8 @@ func (h *Handler) signInRequired(c echo.Context) error {
 }
 
 func clearSession(c echo.Context) {
-	c.SetCookie(&http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
 // page collects what the layout shows around every page: who is signed in,
@@ -86,7 +86,8 @@ func (h *Handler) page(c echo.Context, title string) views.Page {
 	case err == nil:
 		pg.WorkspaceName, pg.PlanName, pg.SubStatus = w.Name, w.PlanName, w.SubStatus
 	case !errors.Is(err, postgres.ErrNotFound):
-		h.Log.Warn("page workspace", "request_id", requestID(c), "workspace_id", p.WorkspaceID, "err", err)
+		h.Log.Warn("page workspace", "request_id", requestID(c), "workspace_id", p.WorkspaceID,
+			"err", err)
 	}
 	return pg
 }
@@ -180,7 +181,8 @@ func previewKind(in linerequest.Input) (plan.Kind, bool) {
 	return "", false
 }
 
-func (h *Handler) previewHTML(c echo.Context, d linerequest.Decision, st linerequest.Standing) error {
+func (h *Handler) previewHTML(c echo.Context, d linerequest.Decision,
+	st linerequest.Standing) error {
 	v := views.PreviewView{Outcome: string(d.Outcome), Detail: d.Message}
 	switch d.Outcome {
 	case linerequest.OutcomeIncluded:

@@ -32,15 +32,19 @@ func (h *Handler) CreateAPIKey(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
 	switch {
 	case name == "":
-		return h.renderAPIKeys(c, http.StatusBadRequest, views.APIKeysView{NameError: "Name the key, e.g. after the program that uses it."})
+		v := views.APIKeysView{NameError: "Name the key, e.g. after the program that uses it."}
+		return h.renderAPIKeys(c, http.StatusBadRequest, v)
 	case utf8.RuneCountInString(name) > 100:
-		return h.renderAPIKeys(c, http.StatusBadRequest, views.APIKeysView{NameError: "Use at most 100 characters."})
+		v := views.APIKeysView{NameError: "Use at most 100 characters."}
+		return h.renderAPIKeys(c, http.StatusBadRequest, v)
 	}
 	secret, prefix, hash := auth.NewKey()
-	if _, err := h.Store.CreateAPIKey(c.Request().Context(), p.WorkspaceID, name, prefix, hash); err != nil {
+	_, err := h.Store.CreateAPIKey(c.Request().Context(), p.WorkspaceID, name, prefix, hash)
+	if err != nil {
 		return err
 	}
-	h.Log.Info("api_key.created", "request_id", requestID(c), "workspace_id", p.WorkspaceID, "key_prefix", prefix)
+	h.Log.Info("api_key.created", "request_id", requestID(c), "workspace_id", p.WorkspaceID,
+		"key_prefix", prefix)
 	return h.renderAPIKeys(c, http.StatusOK, views.APIKeysView{NewSecret: secret, NewName: name})
 }
 
@@ -59,7 +63,8 @@ func (h *Handler) RevokeAPIKey(c echo.Context) error {
 	}
 	// The key cache would otherwise honour the key for a few more seconds.
 	h.Auth.Forget()
-	h.Log.Info("api_key.revoked", "request_id", requestID(c), "workspace_id", p.WorkspaceID, "api_key_id", c.Param("id"))
+	h.Log.Info("api_key.revoked", "request_id", requestID(c), "workspace_id", p.WorkspaceID,
+		"api_key_id", c.Param("id"))
 	return c.Redirect(http.StatusSeeOther, "/settings/api-keys?done=revoked")
 }
 

@@ -31,8 +31,9 @@ func (h *Handler) Billing(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.BillingView{Workspace: w, Plans: plans, Invoices: invoices, Local: h.LocalBilling != nil,
-		Admin: p.Role == "admin", CSRF: csrfToken(c), Notice: billingNotice(c.QueryParam("done"), w)}
+	v := views.BillingView{Workspace: w, Plans: plans, Invoices: invoices,
+		Local: h.LocalBilling != nil, Admin: p.Role == "admin", CSRF: csrfToken(c),
+		Notice: billingNotice(c.QueryParam("done"), w)}
 	return render(c, http.StatusOK, views.BillingPage(h.page(c, "Billing"), v))
 }
 

@@ -19,7 +19,8 @@ func (h *Handler) Dashboard(c echo.Context) error {
 		return err
 	}
 	cursor := c.QueryParam("cursor")
-	list, next, err := h.Lines.List(ctx, p.WorkspaceID, linerequest.ListFilter{Limit: 20, Cursor: cursor})
+	f := linerequest.ListFilter{Limit: 20, Cursor: cursor}
+	list, next, err := h.Lines.List(ctx, p.WorkspaceID, f)
 	if err != nil {
 		return err
 	}

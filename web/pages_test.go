@@ -14,8 +14,8 @@ import (
 // sessionCookie signs a local session for a person in workspace ws.
 func (a *app) sessionCookie(ws, role string) string {
 	a.t.Helper()
-	tok, err := a.signer.Sign(auth.Session{UserID: "user_" + ws, Name: "Pat Person", Email: "pat@example.com",
-		OrgID: ws, OrgSlug: ws, Role: role}, time.Hour)
+	tok, err := a.signer.Sign(auth.Session{UserID: "user_" + ws, Name: "Pat Person",
+		Email: "pat@example.com", OrgID: ws, OrgSlug: ws, Role: role}, time.Hour)
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -49,6 +49,20 @@ func (a *app) browse(method, path, cookie string, form url.Values, headers ...st
 	return a.send(req)
 }
 
+// post sends a form as our own pages do (Sec-Fetch-Site: same-origin);
+// headers may override it.
+func (a *app) post(path, cookie string, form url.Values, headers ...string) resp {
+	a.t.Helper()
+	h := append([]string{"Sec-Fetch-Site", "same-origin"}, headers...)
+	return a.browse(http.MethodPost, path, cookie, form, h...)
+}
+
+// fragment asks for path as htmx does.
+func (a *app) fragment(path, cookie string) resp {
+	a.t.Helper()
+	return a.browse(http.MethodGet, path, cookie, nil, "HX-Request", "true")
+}
+
 func purchasedForm(first, key string) url.Values {
 	return url.Values{"firstName": {first}, "lastName": {"Former"}, "channelType": {"phone"},
 		"lineType": {"purchased"}, "idempotencyKey": {key}}
@@ -71,7 +85,8 @@ func TestLineRequestRouteAnswersJSONPageAndFragment(t *testing.T) {
 	path := "/api/line-requests/" + id
 
 	api := a.call(http.MethodGet, path, key, "")
-	if api.Code != http.StatusOK || !strings.HasPrefix(api.Header.Get("Content-Type"), "application/json") {
+	ct := api.Header.Get("Content-Type")
+	if api.Code != http.StatusOK || !strings.HasPrefix(ct, "application/json") {
 		t.Fatalf("Bearer client got %d %s, want 200 JSON", api.Code, api.Header.Get("Content-Type"))
 	}
 	if got := api.json(t)["status"]; got != "provisioning" {
@@ -91,11 +106,12 @@ func TestLineRequestRouteAnswersJSONPageAndFragment(t *testing.T) {
 	}
 	varyCovers(t, page, "page")
 
-	frag := a.browse(http.MethodGet, path, cookie, nil, "HX-Request", "true")
+	frag := a.fragment(path, cookie)
 	if frag.Code != http.StatusOK {
 		t.Fatalf("htmx got %d, want 200", frag.Code)
 	}
-	if strings.Contains(string(frag.Body), "<html") || !strings.HasPrefix(string(frag.Body), `<div id="line-status"`) {
+	b := string(frag.Body)
+	if strings.Contains(b, "<html") || !strings.HasPrefix(b, `<div id="line-status"`) {
 		t.Errorf("htmx got more than the status fragment: %.200s", frag.Body)
 	}
 	if !strings.Contains(string(frag.Body), `hx-trigger="every 2s"`) {
@@ -121,7 +137,7 @@ func TestPollAnswers204UntilTheStatusChangesAndStopsWhenFinal(t *testing.T) {
 	id := field(env, "line._id").(string)
 	seen := url.QueryEscape("awaiting_payment~" + env["invoiceId"].(string))
 
-	same := a.browse(http.MethodGet, "/api/line-requests/"+id+"?seen="+seen, cookie, nil, "HX-Request", "true")
+	same := a.fragment("/api/line-requests/"+id+"?seen="+seen, cookie)
 	if same.Code != http.StatusNoContent {
 		t.Fatalf("an unchanged poll got %d, want 204", same.Code)
 	}
@@ -130,7 +146,7 @@ func TestPollAnswers204UntilTheStatusChangesAndStopsWhenFinal(t *testing.T) {
 	if cancel.Code != http.StatusOK {
 		t.Fatalf("cancel: %d %s", cancel.Code, cancel.Body)
 	}
-	changed := a.browse(http.MethodGet, "/api/line-requests/"+id+"?seen="+seen, cookie, nil, "HX-Request", "true")
+	changed := a.fragment("/api/line-requests/"+id+"?seen="+seen, cookie)
 	if changed.Code != http.StatusOK {
 		t.Fatalf("a changed poll got %d, want 200", changed.Code)
 	}
@@ -152,18 +168,20 @@ func TestCrossSiteFormPostWithOnlyTheCookieIsRefused(t *testing.T) {
 	ws, key := a.workspace("growth")
 	cookie := a.sessionCookie(ws, "admin")
 
+	const create, fetchSite = "/api/line-requests", "Sec-Fetch-Site"
+	crossSite, sameSite := []string{fetchSite, "cross-site"}, []string{fetchSite, "same-site"}
 	for _, tc := range []struct {
 		name    string
 		path    string
 		form    url.Values
 		headers []string
 	}{
-		{"create, cross-site", "/api/line-requests", purchasedForm("Eve", "k1"), []string{"Sec-Fetch-Site", "cross-site"}},
-		{"create, no header and no token", "/api/line-requests", purchasedForm("Eve", "k2"), nil},
-		{"create, same-site without token", "/api/line-requests", purchasedForm("Eve", "k3"), []string{"Sec-Fetch-Site", "same-site"}},
-		{"create, wrong token", "/api/line-requests", purchasedForm("Eve", "k4"), []string{"X-CSRF-Token", "forged"}},
-		{"new API key", "/settings/api-keys", url.Values{"name": {"stolen"}}, []string{"Sec-Fetch-Site", "cross-site"}},
-		{"change plan", "/billing/plan", url.Values{"plan": {"starter"}, "status": {"active"}}, []string{"Sec-Fetch-Site", "cross-site"}},
+		{"create, cross-site", create, purchasedForm("Eve", "k1"), crossSite},
+		{"create, no header and no token", create, purchasedForm("Eve", "k2"), nil},
+		{"create, same-site, no token", create, purchasedForm("Eve", "k3"), sameSite},
+		{"create, wrong token", create, purchasedForm("Eve", "k4"), []string{"X-CSRF-Token", "forged"}},
+		{"new API key", "/settings/api-keys", url.Values{"name": {"stolen"}}, crossSite},
+		{"change plan", "/billing/plan", url.Values{"plan": {"scale"}, "status": {"active"}}, crossSite},
 	} {
 		r := a.browse(http.MethodPost, tc.path, cookie, tc.form, tc.headers...)
 		if r.Code != http.StatusForbidden {
@@ -178,11 +196,12 @@ func TestCrossSiteFormPostWithOnlyTheCookieIsRefused(t *testing.T) {
 	}
 
 	// The same form from our own page goes through; so does a Bearer client.
-	ok := a.browse(http.MethodPost, "/api/line-requests", cookie, purchasedForm("Ada", "k5"), "Sec-Fetch-Site", "same-origin")
+	ok := a.post("/api/line-requests", cookie, purchasedForm("Ada", "k5"))
 	if ok.Code != http.StatusSeeOther || !strings.HasPrefix(ok.Header.Get("Location"), "/lines/") {
-		t.Errorf("same-origin form got %d %s, want 303 to the request", ok.Code, ok.Header.Get("Location"))
+		t.Errorf("same-origin form got %d %s, want 303 to the request", ok.Code,
+			ok.Header.Get("Location"))
 	}
-	if r := a.create(key, purchased("Bob"), "Sec-Fetch-Site", "cross-site"); r.Code != http.StatusCreated {
+	if r := a.create(key, purchased("Bob"), crossSite...); r.Code != http.StatusCreated {
 		t.Errorf("Bearer client got %d, want 201: CSRF must not apply to it", r.Code)
 	}
 }
@@ -241,11 +260,13 @@ func TestHTMLResponsesCarrySecurityHeaders(t *testing.T) {
 	for _, p := range pages {
 		r := a.browse(http.MethodGet, p.path, p.cookie, nil, p.headers...)
 		if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
-			t.Errorf("%s: Content-Type %q, want HTML (status %d)", p.name, r.Header.Get("Content-Type"), r.Code)
+			t.Errorf("%s: Content-Type %q, want HTML (status %d)", p.name,
+				r.Header.Get("Content-Type"), r.Code)
 			continue
 		}
 		csp := r.Header.Get("Content-Security-Policy")
-		for _, want := range []string{"object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self' 'nonce-"} {
+		for _, want := range []string{"object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
+			"script-src 'self' 'nonce-"} {
 			if !strings.Contains(csp, want) {
 				t.Errorf("%s: CSP %q lacks %s", p.name, csp, want)
 			}
@@ -278,9 +299,10 @@ func TestSignedOutBrowserIsSentToSignInAndHTMXGets401(t *testing.T) {
 	if r.Code != http.StatusSeeOther || r.Header.Get("Location") != "/sign-in" {
 		t.Errorf("signed-out page got %d %q, want 303 /sign-in", r.Code, r.Header.Get("Location"))
 	}
-	frag := a.browse(http.MethodGet, "/api/line-requests/00000000-0000-0000-0000-000000000000", "", nil, "HX-Request", "true")
+	frag := a.fragment("/api/line-requests/00000000-0000-0000-0000-000000000000", "")
 	if frag.Code != http.StatusUnauthorized || frag.Header.Get("HX-Redirect") != "/sign-in" {
-		t.Errorf("signed-out htmx got %d HX-Redirect %q, want 401 /sign-in", frag.Code, frag.Header.Get("HX-Redirect"))
+		t.Errorf("signed-out htmx got %d HX-Redirect %q, want 401 /sign-in", frag.Code,
+			frag.Header.Get("HX-Redirect"))
 	}
 	if len(frag.Body) != 0 {
 		t.Errorf("signed-out htmx got a body to swap: %.100s", frag.Body)
@@ -293,7 +315,7 @@ func TestSignInCreatesOrJoinsAWorkspaceAndSetsTheSessionCookie(t *testing.T) {
 	signIn := func(name, email, workspace, role string) *http.Cookie {
 		t.Helper()
 		form := url.Values{"name": {name}, "email": {email}, "workspace": {workspace}, "role": {role}}
-		r := a.browse(http.MethodPost, "/sign-in", "", form, "Sec-Fetch-Site", "same-origin")
+		r := a.post("/sign-in", "", form)
 		if r.Code != http.StatusSeeOther || r.Header.Get("Location") != "/" {
 			t.Fatalf("sign-in got %d %q: %s", r.Code, r.Header.Get("Location"), r.Body)
 		}
@@ -307,7 +329,8 @@ func TestSignInCreatesOrJoinsAWorkspaceAndSetsTheSessionCookie(t *testing.T) {
 	}
 
 	first := signIn("Ada", "ada@example.com", "Acme Lines", "admin")
-	if !first.HttpOnly || first.SameSite != http.SameSiteLaxMode || first.Path != "/" || first.MaxAge != 12*60*60 {
+	if !first.HttpOnly || first.SameSite != http.SameSiteLaxMode || first.Path != "/" ||
+		first.MaxAge != 12*60*60 {
 		t.Errorf("session cookie = %+v, want HttpOnly, SameSite=Lax, Path=/, 12 h", first)
 	}
 	home := a.browse(http.MethodGet, "/", first.Name+"="+first.Value, nil)
@@ -326,20 +349,22 @@ func TestSignInCreatesOrJoinsAWorkspaceAndSetsTheSessionCookie(t *testing.T) {
 		t.Error("the member did not join the named workspace")
 	}
 	// A member sees billing but cannot change the plan.
-	change := a.browse(http.MethodPost, "/billing/plan", second.Name+"="+second.Value,
-		url.Values{"plan": {"growth"}, "status": {"active"}}, "Sec-Fetch-Site", "same-origin")
+	change := a.post("/billing/plan", second.Name+"="+second.Value,
+		url.Values{"plan": {"growth"}, "status": {"active"}})
 	if change.Code != http.StatusForbidden {
 		t.Errorf("member changing the plan got %d, want 403", change.Code)
 	}
 
-	out := a.browse(http.MethodPost, "/sign-out", first.Name+"="+first.Value, url.Values{}, "Sec-Fetch-Site", "same-origin")
-	if out.Code != http.StatusSeeOther || !strings.Contains(out.Header.Get("Set-Cookie"), auth.SessionCookie+"=;") {
-		t.Errorf("sign-out got %d, cookie %q; want the session cleared", out.Code, out.Header.Get("Set-Cookie"))
+	out := a.post("/sign-out", first.Name+"="+first.Value, url.Values{})
+	cleared := out.Header.Get("Set-Cookie")
+	if out.Code != http.StatusSeeOther || !strings.Contains(cleared, auth.SessionCookie+"=;") {
+		t.Errorf("sign-out got %d, cookie %q; want the session cleared", out.Code, cleared)
 	}
 
-	bad := a.browse(http.MethodPost, "/sign-in", "", url.Values{"name": {""}, "email": {"nope"}, "workspace": {"x"},
-		"role": {"admin"}}, "Sec-Fetch-Site", "same-origin")
-	if bad.Code != http.StatusBadRequest || !strings.Contains(string(bad.Body), `data-field-error="email"`) {
+	bad := a.post("/sign-in", "", url.Values{"name": {""}, "email": {"nope"}, "workspace": {"x"},
+		"role": {"admin"}})
+	if bad.Code != http.StatusBadRequest ||
+		!strings.Contains(string(bad.Body), `data-field-error="email"`) {
 		t.Errorf("bad sign-in got %d, want 400 with the email's message", bad.Code)
 	}
 }
@@ -362,7 +387,7 @@ func TestRequestFormSubmittedTwiceWithItsKeyCreatesOneRequest(t *testing.T) {
 	form := purchasedForm("Ada", string(key[1]))
 	var locations []string
 	for range 2 {
-		r := a.browse(http.MethodPost, "/api/line-requests", cookie, form, "HX-Request", "true", "Sec-Fetch-Site", "same-origin")
+		r := a.post("/api/line-requests", cookie, form, "HX-Request", "true")
 		if r.Code != http.StatusCreated || r.Header.Get("HX-Redirect") == "" {
 			t.Fatalf("htmx create got %d HX-Redirect %q", r.Code, r.Header.Get("HX-Redirect"))
 		}
@@ -382,9 +407,9 @@ func TestRequestFormShowsFieldErrorsAndRefusalsFromTheSameValidator(t *testing.T
 	ws, _ := a.workspace("starter")
 	cookie := a.sessionCookie(ws, "admin")
 
-	byon := url.Values{"firstName": {"Bo"}, "lastName": {"Yon"}, "channelType": {"phone"}, "lineType": {"byon"},
-		"email": {"bo@example.com"}, "idempotencyKey": {"form-1"}}
-	r := a.browse(http.MethodPost, "/api/line-requests", cookie, byon, "HX-Request", "true", "Sec-Fetch-Site", "same-origin")
+	byon := url.Values{"firstName": {"Bo"}, "lastName": {"Yon"}, "channelType": {"phone"},
+		"lineType": {"byon"}, "email": {"bo@example.com"}, "idempotencyKey": {"form-1"}}
+	r := a.post("/api/line-requests", cookie, byon, "HX-Request", "true")
 	if r.Code != http.StatusBadRequest {
 		t.Fatalf("BYON without phone got %d, want 400", r.Code)
 	}
@@ -401,8 +426,9 @@ func TestRequestFormShowsFieldErrorsAndRefusalsFromTheSameValidator(t *testing.T
 
 	// Starter has no BYON: the plan's refusal is shown above the form.
 	byon.Set("phone", "+14155550123")
-	refused := a.browse(http.MethodPost, "/api/line-requests", cookie, byon, "Sec-Fetch-Site", "same-origin")
-	if refused.Code != http.StatusForbidden || !strings.Contains(string(refused.Body), "data-form-notice") {
+	refused := a.post("/api/line-requests", cookie, byon)
+	if refused.Code != http.StatusForbidden ||
+		!strings.Contains(string(refused.Body), "data-form-notice") {
 		t.Errorf("refused BYON got %d without the plan's message", refused.Code)
 	}
 	if n := a.countRequests(t); n != 0 {
@@ -417,8 +443,7 @@ func TestPreviewTellsWhatThePlanWouldDecide(t *testing.T) {
 	cookie := a.sessionCookie(ws, "admin")
 	preview := func(form url.Values) string {
 		t.Helper()
-		r := a.browse(http.MethodPost, "/api/line-requests/preview", cookie, form, "HX-Request", "true",
-			"Sec-Fetch-Site", "same-origin")
+		r := a.post("/api/line-requests/preview", cookie, form, "HX-Request", "true")
 		if r.Code != http.StatusOK {
 			t.Fatalf("preview got %d: %s", r.Code, r.Body)
 		}
@@ -432,11 +457,13 @@ func TestPreviewTellsWhatThePlanWouldDecide(t *testing.T) {
 	}
 	a.create(key, purchased("One"))
 	a.create(key, purchased("Two"))
-	if got := preview(kindOnly); !strings.Contains(got, "Add-on: $20/month, you will pay an invoice first") {
+	if got := preview(kindOnly); !strings.Contains(got,
+		"Add-on: $20/month, you will pay an invoice first") {
 		t.Errorf("third purchased preview = %s", got)
 	}
 	a.create(key, purchased("Three"))
-	if got := preview(url.Values{"channelType": {"email"}}); !strings.Contains(got, "An unpaid request must be paid or canceled first") {
+	if got := preview(url.Values{"channelType": {"email"}}); !strings.Contains(got,
+		"An unpaid request must be paid or canceled first") {
 		t.Errorf("preview while unpaid = %s", got)
 	}
 	if got := preview(url.Values{}); !strings.Contains(got, `data-outcome="incomplete"`) {
@@ -447,8 +474,8 @@ func TestPreviewTellsWhatThePlanWouldDecide(t *testing.T) {
 	}
 
 	starterWS, _ := a.workspace("starter")
-	r := a.browse(http.MethodPost, "/api/line-requests/preview", a.sessionCookie(starterWS, "admin"),
-		url.Values{"channelType": {"email"}}, "HX-Request", "true", "Sec-Fetch-Site", "same-origin")
+	r := a.post("/api/line-requests/preview", a.sessionCookie(starterWS, "admin"),
+		url.Values{"channelType": {"email"}}, "HX-Request", "true")
 	if !strings.Contains(string(r.Body), "Not available on your plan") {
 		t.Errorf("starter email preview = %s", r.Body)
 	}
@@ -459,7 +486,7 @@ func TestAPIKeyMadeOnThePageIsShownOnceAndRevokedAtOnce(t *testing.T) {
 	a := setup(t)
 	ws, _ := a.workspace("growth")
 	cookie := a.sessionCookie(ws, "admin")
-	made := a.browse(http.MethodPost, "/settings/api-keys", cookie, url.Values{"name": {"CRM"}}, "Sec-Fetch-Site", "same-origin")
+	made := a.post("/settings/api-keys", cookie, url.Values{"name": {"CRM"}})
 	secret := regexp.MustCompile(`ld_live_[A-Za-z0-9_-]{43}`).Find(made.Body)
 	if made.Code != http.StatusOK || secret == nil {
 		t.Fatalf("creating a key got %d without the secret", made.Code)
@@ -478,12 +505,12 @@ func TestAPIKeyMadeOnThePageIsShownOnceAndRevokedAtOnce(t *testing.T) {
 	if !strings.Contains(string(list.Body), "data-confirm=") {
 		t.Error("revoking does not ask for confirmation")
 	}
-	rev := a.browse(http.MethodPost, "/settings/api-keys/"+string(keyID[1])+"/revoke", cookie, url.Values{},
-		"Sec-Fetch-Site", "same-origin")
+	rev := a.post("/settings/api-keys/"+string(keyID[1])+"/revoke", cookie, url.Values{})
 	if rev.Code != http.StatusSeeOther {
 		t.Fatalf("revoke got %d", rev.Code)
 	}
-	if r := a.call(http.MethodGet, "/api/line-requests", string(secret), ""); r.Code != http.StatusUnauthorized {
+	r := a.call(http.MethodGet, "/api/line-requests", string(secret), "")
+	if r.Code != http.StatusUnauthorized {
 		t.Errorf("the revoked key got %d, want 401 at once", r.Code)
 	}
 }
@@ -500,7 +527,8 @@ func TestPagesNeverShowAnotherWorkspacesRequests(t *testing.T) {
 		strings.Contains(string(r.Body), "Secret") {
 		t.Errorf("another workspace's request page got %d", r.Code)
 	}
-	if r := a.browse(http.MethodGet, "/", cookie, nil); strings.Contains(string(r.Body), "Secret") || !strings.Contains(string(r.Body), "data-empty") {
+	dash := string(a.browse(http.MethodGet, "/", cookie, nil).Body)
+	if strings.Contains(dash, "Secret") || !strings.Contains(dash, "data-empty") {
 		t.Error("the dashboard shows another workspace's request")
 	}
 }
@@ -515,8 +543,8 @@ func TestManageButtonsAnswerHTMXWithTheStatusFragment(t *testing.T) {
 	id := field(a.create(key, purchased("Three")).json(t), "line._id").(string)
 	manage := func(action string) resp {
 		t.Helper()
-		return a.browse(http.MethodPost, "/api/line-requests/"+id, cookie, url.Values{"action": {action}},
-			"HX-Request", "true", "Sec-Fetch-Site", "same-origin")
+		return a.post("/api/line-requests/"+id, cookie, url.Values{"action": {action}},
+			"HX-Request", "true")
 	}
 
 	link := manage("payment_link")
@@ -524,7 +552,8 @@ func TestManageButtonsAnswerHTMXWithTheStatusFragment(t *testing.T) {
 	if link.Code != http.StatusOK || !strings.HasPrefix(body, `<div id="line-status"`) {
 		t.Fatalf("payment_link from htmx got %d: %.200s", link.Code, body)
 	}
-	for _, want := range []string{"The payment link is ready", `id="pay"`, `target="_blank"`, `rel="noopener"`} {
+	for _, want := range []string{"The payment link is ready", `id="pay"`, `target="_blank"`,
+		`rel="noopener"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("payment_link fragment lacks %s", want)
 		}
@@ -542,16 +571,18 @@ func TestManageButtonsAnswerHTMXWithTheStatusFragment(t *testing.T) {
 	}
 
 	// The dashboard refreshes itself while a request can still move...
-	dash := a.browse(http.MethodGet, "/", cookie, nil, "HX-Request", "true")
-	if !strings.HasPrefix(string(dash.Body), `<div id="dashboard-live" hx-get="/" hx-trigger="every 5s"`) {
+	dash := a.fragment("/", cookie)
+	const polling = `<div id="dashboard-live" hx-get="/" hx-trigger="every 5s"`
+	if !strings.HasPrefix(string(dash.Body), polling) {
 		t.Errorf("dashboard fragment with provisioning lines does not refresh: %.120s", dash.Body)
 	}
 	// ...and stops once every request is final.
-	if _, err := a.store.Pool().Exec(t.Context(), `UPDATE line_requests SET status = 'active', activated_at = now()
+	if _, err := a.store.Pool().Exec(t.Context(), `UPDATE line_requests
+		SET status = 'active', activated_at = now()
 		WHERE workspace_id = $1 AND status = 'provisioning'`, ws); err != nil {
 		t.Fatal(err)
 	}
-	dash = a.browse(http.MethodGet, "/", cookie, nil, "HX-Request", "true")
+	dash = a.fragment("/", cookie)
 	if strings.Contains(string(dash.Body), "hx-trigger") {
 		t.Errorf("dashboard still refreshes with every request final: %.120s", dash.Body)
 	}

@@ -58,8 +58,9 @@ func (h *Handler) SignInSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: auth.SessionCookie, Value: token, Path: "/", MaxAge: int(sessionTTL.Seconds()),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: strings.HasPrefix(h.Config.BaseURL, "https://")})
+	c.SetCookie(&http.Cookie{Name: auth.SessionCookie, Value: token, Path: "/",
+		MaxAge: int(sessionTTL.Seconds()), HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: strings.HasPrefix(h.Config.BaseURL, "https://")})
 	h.Log.InfoContext(ctx, "session.started", "request_id", requestID(c), "workspace_id", w.ID)
 	return c.Redirect(http.StatusSeeOther, "/")
 }
@@ -77,8 +78,10 @@ func (h *Handler) ClerkSignIn(c echo.Context) error {
 		"script-src 'self' 'nonce-"+nonce+"' "+origin+" https://challenges.cloudflare.com; "+
 		"style-src 'self' 'unsafe-inline'; img-src 'self' https: data:; "+
 		"connect-src 'self' "+origin+"; frame-src "+origin+" https://challenges.cloudflare.com; "+
-		"worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-	return render(c, http.StatusOK, views.ClerkSignInPage(h.page(c, "Sign in"), h.Config.ClerkPublishableKey, host))
+		"worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "+
+		"form-action 'self'")
+	pg := h.page(c, "Sign in")
+	return render(c, http.StatusOK, views.ClerkSignInPage(pg, h.Config.ClerkPublishableKey, host))
 }
 
 // SignOut is POST /sign-out.

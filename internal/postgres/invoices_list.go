@@ -25,9 +25,10 @@ type AddonInvoice struct {
 
 // WorkspaceInvoices lists a workspace's add-on invoices, newest first, at
 // most limit of them.
-func (s *Store) WorkspaceInvoices(ctx context.Context, workspaceID string, limit int) ([]AddonInvoice, error) {
-	rows, err := s.pool.Query(ctx, `SELECT i.id, i.line_request_id::text, i.kind, i.amount_cents, i.status,
-			i.hosted_url, i.created_at, i.paid_at, r.first_name, r.last_name
+func (s *Store) WorkspaceInvoices(ctx context.Context, workspaceID string,
+	limit int) ([]AddonInvoice, error) {
+	rows, err := s.pool.Query(ctx, `SELECT i.id, i.line_request_id::text, i.kind, i.amount_cents,
+			i.status, i.hosted_url, i.created_at, i.paid_at, r.first_name, r.last_name
 		FROM invoices i JOIN line_requests r ON r.id = i.line_request_id
 		WHERE i.workspace_id = $1 ORDER BY i.created_at DESC, i.id DESC LIMIT $2`, workspaceID, limit)
 	if err != nil {
