@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/linedesk/linedesk/internal/linerequest"
@@ -133,4 +134,20 @@ func meterWidth(used, of int) string {
 		tenths = 1
 	}
 	return meterWidths[tenths]
+}
+
+// actorLabel names who moved a request, as the workspace may see it: the
+// workspace's own people and keys by name, everyone else by role only.
+func actorLabel(actor string) string {
+	switch {
+	case strings.HasPrefix(actor, "operator:"):
+		return "Linedesk operations"
+	case actor == "billing" || strings.HasPrefix(actor, "billing:"):
+		return "Billing"
+	case actor == "plan":
+		return "Plan"
+	case strings.HasPrefix(actor, "api_key:"):
+		return "API key " + strings.TrimPrefix(actor, "api_key:") + "…"
+	}
+	return actor
 }

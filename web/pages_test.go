@@ -587,3 +587,23 @@ func TestManageButtonsAnswerHTMXWithTheStatusFragment(t *testing.T) {
 		t.Errorf("dashboard still refreshes with every request final: %.120s", dash.Body)
 	}
 }
+
+func TestRequestHistoryNamesOperatorsByRoleOnly(t *testing.T) {
+	t.Parallel()
+	a := setup(t)
+	ws, key := a.workspace("growth")
+	id := field(a.create(key, purchased("Ada")).json(t), "line._id").(string)
+	_, err := a.store.Pool().Exec(t.Context(), `INSERT INTO line_request_events
+		(line_request_id, from_status, to_status, actor) VALUES ($1, 'provisioning', 'active', $2)`,
+		id, "operator:ops-person@linedesk.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(a.browse(http.MethodGet, "/lines/"+id, a.sessionCookie(ws, "member"), nil).Body)
+	if strings.Contains(page, "ops-person") {
+		t.Error("the request's history shows who the operator was")
+	}
+	if !strings.Contains(page, "Linedesk operations") {
+		t.Error("the request's history does not say operations moved it")
+	}
+}
