@@ -342,6 +342,15 @@ func TestBrowserRequestPayCancelFlow(t *testing.T) {
 	}
 	b.shot(ctx, "13-dashboard")
 
+	// Billing lists both add-on invoices: the paid one and the voided one.
+	b.do(ctx, "open billing", chromedp.Navigate(b.base+"/billing"), chromedp.WaitVisible("#invoices"))
+	statuses := b.eval(ctx, `Array.from(document.querySelectorAll('#invoices [data-status]'))
+		.map(e => e.dataset.status).join(',')`)
+	if statuses != "void,paid" {
+		t.Errorf("billing lists invoices %q, want void,paid (newest first)", statuses)
+	}
+	b.shot(ctx, "14-billing-invoices")
+
 	// An API key made on the page works over plain HTTP, and is shown once.
 	b.do(ctx, "create an API key",
 		chromedp.Navigate(b.base+"/settings/api-keys"),
@@ -354,7 +363,7 @@ func TestBrowserRequestPayCancelFlow(t *testing.T) {
 	if !strings.HasPrefix(secret, "ld_live_") {
 		t.Fatalf("new key %q does not look like a key", secret)
 	}
-	b.shot(ctx, "14-api-key-created")
+	b.shot(ctx, "15-api-key-created")
 	res := a.call(http.MethodGet, "/api/line-requests", secret, "")
 	if res.Code != http.StatusOK {
 		t.Fatalf("the new key got %d from the API: %s", res.Code, res.Body)
@@ -367,12 +376,12 @@ func TestBrowserRequestPayCancelFlow(t *testing.T) {
 	if html := b.eval(ctx, `document.documentElement.outerHTML`); strings.Contains(html, secret) {
 		t.Error("the key's secret is shown again after reloading")
 	}
-	b.shot(ctx, "15-api-keys")
+	b.shot(ctx, "16-api-keys")
 
 	// The same pages at a phone's width.
 	b.do(ctx, "narrow the viewport", chromedp.EmulateViewport(375, 812))
-	for name, path := range map[string]string{"16-mobile-dashboard": "/",
-		"17-mobile-line": "/lines/" + third, "18-mobile-new-line": "/lines/new"} {
+	for name, path := range map[string]string{"17-mobile-dashboard": "/",
+		"18-mobile-line": "/lines/" + third, "19-mobile-new-line": "/lines/new"} {
 		b.do(ctx, "open "+path, chromedp.Navigate(b.base+path), chromedp.WaitVisible("#main"))
 		if w := b.eval(ctx, `String(document.documentElement.scrollWidth)`); w != "375" {
 			t.Errorf("%s is %spx wide at a 375px viewport; it should not scroll sideways", path, w)
