@@ -220,3 +220,21 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Fatalf("readyz: %d %s", r.Code, r.Body)
 	}
 }
+
+func TestBrowserPollsDoNotSpendTheWorkspacesAPIBudget(t *testing.T) {
+	t.Parallel()
+	a := setup(t, withRateLimit(3))
+	wsID, key := a.workspace("growth")
+	cookie := a.personCookie(t, wsID, false)
+	for i := 0; i < 3; i++ {
+		req, _ := http.NewRequest(http.MethodGet, a.srv.URL+"/api/line-requests", nil)
+		req.Header.Set("Accept", "application/json")
+		req.AddCookie(&http.Cookie{Name: "__session", Value: cookie})
+		if r := a.send(req); r.Code != http.StatusOK {
+			t.Fatalf("browser call %d: %d", i, r.Code)
+		}
+	}
+	if r := a.call(http.MethodGet, "/api/line-requests", key, ""); r.Code != http.StatusOK {
+		t.Fatalf("the API key keeps its own budget: got %d", r.Code)
+	}
+}

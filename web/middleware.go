@@ -112,11 +112,21 @@ func (h *Handler) requireAuth(next echo.HandlerFunc) echo.HandlerFunc {
 			// keeps polling must not lock its person out of signing in.
 			return h.signInRequired(c)
 		}
-		if wait := h.limits.allow(p.WorkspaceID); wait > 0 {
+		if wait := h.limits.allow(limitKey(p)); wait > 0 {
 			return rateLimited(wait)
 		}
 		return next(c)
 	}
+}
+
+// limitKey is the rate-limit bucket: the workspace for programs, and each
+// signed-in person on their own, so open dashboard tabs polling every few
+// seconds never eat into the workspace's API budget.
+func limitKey(p auth.Principal) string {
+	if p.FromCookie {
+		return p.WorkspaceID + "|" + p.UserID
+	}
+	return p.WorkspaceID
 }
 
 func rateLimited(wait time.Duration) error {
