@@ -19,7 +19,7 @@ build:
 
 # Rebuild the generated files: templ components and the stylesheet.
 generate: node_modules/.package-lock.json
-	$(GO) tool templ generate -path views
+	$(GO) tool templ generate
 	npx tailwindcss -c tailwind.config.js -i static/css/input.css -o static/css/app.css --minify
 
 node_modules/.package-lock.json: package.json package-lock.json
