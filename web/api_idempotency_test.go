@@ -213,3 +213,23 @@ func (a *app) count(t *testing.T, key string) int {
 	r := a.call(http.MethodGet, "/api/line-requests?limit=100", key, "")
 	return len(r.json(t)["lineRequests"].([]any))
 }
+
+// Concurrent creates in a fresh workspace never go past the included lines.
+func TestConcurrentCreatesRespectTheIncludedLines(t *testing.T) {
+	t.Parallel()
+	a := setup(t)
+	for round := 0; round < 3; round++ {
+		_, key := a.workspace("growth")
+		results := race(10, func(i int) resp { return a.create(key, purchased("Racer"+itoa(i))) })
+		counts := map[string]int{}
+		for _, r := range results {
+			counts[itoa(r.Code)+" "+r.json(t)["status"].(string)]++
+		}
+		want := map[string]int{"201 provisioning": 2, "201 awaiting_payment": 1, "409 request_in_progress": 7}
+		for k, n := range want {
+			if counts[k] != n {
+				t.Fatalf("round %d: want %v, got %v", round, want, counts)
+			}
+		}
+	}
+}

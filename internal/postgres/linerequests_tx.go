@@ -17,10 +17,11 @@ type workspaceTx struct {
 	tx          pgx.Tx
 	store       LineRequests
 	workspaceID string
+	locked      bool
 }
 
-// InWorkspace implements linerequest.Store. The lock is taken by Standing,
-// the first statement of every create, so it costs no extra round trip.
+// InWorkspace implements linerequest.Store. The workspace row lock is taken
+// by the first of ClaimKey or Standing.
 func (s LineRequests) InWorkspace(ctx context.Context, workspaceID string, fn func(linerequest.Tx) error) error {
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		return fn(&workspaceTx{tx: tx, store: s, workspaceID: workspaceID})
@@ -34,8 +35,8 @@ func (s LineRequests) InWorkspace(ctx context.Context, workspaceID string, fn fu
 // ClaimKey implements linerequest.Tx. It locks the workspace row first so
 // repeats of one key queue behind the first instead of racing it.
 func (w *workspaceTx) ClaimKey(ctx context.Context, key, fingerprint string, staleAfter time.Duration) (linerequest.KeyRecord, bool, error) {
-	if _, err := w.tx.Exec(ctx, `SELECT 1 FROM workspaces WHERE id = $1 FOR UPDATE`, w.workspaceID); err != nil {
-		return linerequest.KeyRecord{}, false, fmt.Errorf("lock workspace: %w", err)
+	if err := w.lock(ctx); err != nil {
+		return linerequest.KeyRecord{}, false, err
 	}
 	tag, err := w.tx.Exec(ctx, `INSERT INTO idempotency_keys (workspace_id, key, fingerprint, locked_at)
 		VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING`, w.workspaceID, key, fingerprint)
@@ -72,9 +73,34 @@ func (w *workspaceTx) ClaimKey(ctx context.Context, key, fingerprint string, sta
 	return rec, true, nil
 }
 
-// Standing implements linerequest.Tx, locking the workspace row.
+// lock takes the workspace's row lock once per transaction. It must be a
+// statement of its own: under READ COMMITTED a statement that waits for a
+// lock still counts rows as they were when it started, so counts read in
+// the locking statement could miss a request committed meanwhile.
+func (w *workspaceTx) lock(ctx context.Context) error {
+	if w.locked {
+		return nil
+	}
+	if err := lockWorkspace(ctx, w.tx, w.workspaceID); err != nil {
+		return err
+	}
+	w.locked = true
+	return nil
+}
+
+func lockWorkspace(ctx context.Context, tx pgx.Tx, workspaceID string) error {
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM workspaces WHERE id = $1 FOR UPDATE`, workspaceID); err != nil {
+		return fmt.Errorf("lock workspace: %w", err)
+	}
+	return nil
+}
+
+// Standing implements linerequest.Tx, under the workspace row lock.
 func (w *workspaceTx) Standing(ctx context.Context, kind plan.Kind) (linerequest.Standing, error) {
-	st, awaitingID, err := standing(ctx, w.tx, standingSQL+` FOR UPDATE OF w`, w.workspaceID, kind)
+	if err := w.lock(ctx); err != nil {
+		return linerequest.Standing{}, err
+	}
+	st, awaitingID, err := standing(ctx, w.tx, standingSQL, w.workspaceID, kind)
 	if err != nil || awaitingID == nil {
 		return st, err
 	}
@@ -218,7 +244,10 @@ func (s LineRequests) Cover(ctx context.Context, workspaceID, id, actor string) 
 		if err != nil {
 			return fmt.Errorf("cover: %w", err)
 		}
-		st, _, err := standing(ctx, tx, standingSQL+` FOR UPDATE OF w`, workspaceID, plan.Kind(kind))
+		if err := lockWorkspace(ctx, tx, workspaceID); err != nil {
+			return err
+		}
+		st, _, err := standing(ctx, tx, standingSQL, workspaceID, plan.Kind(kind))
 		if err != nil {
 			return err
 		}
