@@ -286,3 +286,23 @@ func TestQueueShowsEveryWorkspaceOldestFirst(t *testing.T) {
 		t.Fatalf("unknown kind filter: want 400, got %d", r.Code)
 	}
 }
+
+func TestControlCharactersAreRefusedNot500(t *testing.T) {
+	t.Parallel()
+	a := setup(t)
+	op := newOperator(t, a)
+	wsID, key := a.workspace("growth")
+	id := field(a.create(key, purchased("A")).json(t), "line._id").(string)
+	r := a.operate(t, op, id, "fail", url.Values{"reason": {"x"}, "note": {"a\x00b"}})
+	if r.Code != http.StatusBadRequest {
+		t.Fatalf("NUL in a note: want 400, got %d %s", r.Code, r.Body)
+	}
+	// Any form that reaches the database with a NUL is answered 400 too.
+	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/settings/api-keys", strings.NewReader("name=a%00b"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: a.personCookie(t, wsID, false)})
+	if r := a.send(req); r.Code != http.StatusBadRequest {
+		t.Fatalf("NUL in a key name: want 400, got %d", r.Code)
+	}
+}

@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"bufio"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAnotherWorkspacesRequestIsNotFound(t *testing.T) {
@@ -80,6 +83,28 @@ func TestOversizedBodyIs413(t *testing.T) {
 	r = a.call(http.MethodPost, "/api/line-requests", key, big)
 	if r.Code != http.StatusRequestEntityTooLarge {
 		t.Fatalf("with Content-Length: want 413, got %d", r.Code)
+	}
+
+	// A huge declared length is answered at once, without waiting for it.
+	conn, err := net.Dial("tcp", a.srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+	raw := "POST /api/line-requests HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key +
+		"\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n{}"
+	if _, err := io.WriteString(conn, raw); err != nil {
+		t.Fatal(err)
+	}
+	lying, _ := http.NewRequest(http.MethodPost, "/", nil)
+	res, err := http.ReadResponse(bufio.NewReader(conn), lying)
+	if err != nil {
+		t.Fatalf("no answer to a huge Content-Length: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("huge Content-Length: want 413, got %d", res.StatusCode)
 	}
 	if n := a.count(t, key); n != 0 {
 		t.Fatalf("nothing is stored: %d", n)

@@ -65,6 +65,8 @@ func toAPIError(err error) *apiError {
 		return errBadCursor
 	case errors.Is(err, linerequest.ErrSubscriptionRequired):
 		return errSubscription
+	case postgres.IsInvalidText(err):
+		return errBody(http.StatusBadRequest, "Text fields must not contain NUL or other control characters")
 	case errors.Is(err, linerequest.ErrNumberTaken):
 		return errBody(http.StatusConflict, "That number is already assigned to an active line")
 	case errors.Is(err, linerequest.ErrProviderUnavailable):

@@ -149,6 +149,19 @@ func requestID(c echo.Context) string {
 	return id
 }
 
+// declaredTooLarge answers 413 at once when a request announces a body
+// over the limit, instead of waiting for bytes that may never come.
+func declaredTooLarge(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().ContentLength > maxBody {
+			return errTooLarge
+		}
+		return next(c)
+	}
+}
+
+var errTooLarge = errBody(http.StatusRequestEntityTooLarge, "Request body is larger than 64 KiB")
+
 // readBody reads at most maxBody bytes, however the body is sent, and
 // answers 413 beyond that.
 func readBody(c echo.Context) ([]byte, error) {
@@ -156,7 +169,7 @@ func readBody(c echo.Context) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, maxBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		return nil, errBody(http.StatusRequestEntityTooLarge, "Request body is larger than 64 KiB")
+		return nil, errTooLarge
 	}
 	if err != nil {
 		return nil, errBody(http.StatusBadRequest, "could not read the request body")

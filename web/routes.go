@@ -11,7 +11,7 @@ import (
 
 // routes lists every route in one place.
 func (h *Handler) routes(e *echo.Echo) {
-	e.Use(h.logRequests, middleware.Recover(), securityHeaders)
+	e.Use(h.logRequests, middleware.Recover(), securityHeaders, declaredTooLarge)
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)

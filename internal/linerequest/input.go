@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/linedesk/linedesk/internal/plan"
@@ -88,6 +89,9 @@ func invalid(field, format string, args ...any) *InvalidError {
 // an *InvalidError naming the field.
 func DecodeInput(body []byte) (Input, error) {
 	var in Input
+	if !utf8.Valid(body) {
+		return in, invalid("", "request body must be UTF-8 encoded")
+	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return in, invalid("", "request body must be a JSON object")
 	}
@@ -109,7 +113,7 @@ func DecodeInput(body []byte) (Input, error) {
 }
 
 var (
-	e164    = regexp.MustCompile(`^\+[0-9]{8,15}$`)
+	e164    = regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`)
 	keyChar = regexp.MustCompile(`^[\x21-\x7e]+$`)
 )
 
@@ -131,6 +135,13 @@ func (in Input) Validate() (Draft, error) {
 		ProfileImageURL: trim(in.ProfileImageURL),
 	}
 
+	for _, f := range []struct{ name, value string }{{"firstName", d.FirstName}, {"lastName", d.LastName},
+		{"email", d.Email}, {"phone", d.Phone}, {"zipcode", d.Zipcode}, {"state", d.State},
+		{"forwardCallsTo", d.ForwardCallsTo}, {"profileImageUrl", d.ProfileImageURL}} {
+		if HasControl(f.value) {
+			add(f.name, "%s must not contain control characters", f.name)
+		}
+	}
 	for _, f := range []struct{ name, value string }{{"firstName", d.FirstName}, {"lastName", d.LastName}} {
 		switch {
 		case f.value == "":
@@ -184,7 +195,7 @@ func (in Input) Validate() (Draft, error) {
 	case d.Phone == "" && d.Kind == plan.PhoneBYON:
 		add("phone", "phone is required for byon lines (the number being brought)")
 	case d.Phone != "" && !e164.MatchString(d.Phone):
-		add("phone", "phone must be in E.164 form: + and 8 to 15 digits, like +14155550123")
+		add("phone", "phone must be in E.164 form: + and 8 to 15 digits, not starting with 0, like +14155550123")
 	}
 	if d.ForwardCallsTo != "" && channel == "phone" && !e164.MatchString(d.ForwardCallsTo) {
 		add("forwardCallsTo", "forwardCallsTo must be in E.164 form: + and 8 to 15 digits")
@@ -237,6 +248,18 @@ func (d Draft) Fingerprint() string {
 	b, _ := json.Marshal(d) // a struct of strings always marshals
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// HasControl reports whether s holds a control character (NUL, escapes,
+// line breaks) or a bidirectional override, none of which belongs in a
+// name, an address or a note shown to people.
+func HasControl(s string) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
+			return true
+		}
+	}
+	return false
 }
 
 func kindWord(k plan.Kind) string {

@@ -44,6 +44,11 @@ func TestValidateRules(t *testing.T) {
 		{"forwardCallsTo on email", `{"firstName":"F","lastName":"L","channelType":"email","email":"a@b.co","forwardCallsTo":"+14155550123"}`, "forwardCallsTo", "only to phone"},
 		{"profileImageUrl http", `{"firstName":"F","lastName":"L","channelType":"phone","profileImageUrl":"http://x.example/a.png"}`, "profileImageUrl", "https URL"},
 		{"profileImageUrl junk", `{"firstName":"F","lastName":"L","channelType":"phone","profileImageUrl":"javascript:alert(1)"}`, "profileImageUrl", "https URL"},
+		{"NUL in a name", `{"firstName":"a\u0000b","lastName":"L","channelType":"phone"}`, "firstName", "control characters"},
+		{"bidi override in a name", `{"firstName":"a\u202eb","lastName":"L","channelType":"phone"}`, "firstName", "control characters"},
+		{"line break in state", `{"firstName":"F","lastName":"L","channelType":"phone","state":"C\nA"}`, "state", "control characters"},
+		{"invalid UTF-8", "{\"firstName\":\"\xff\",\"lastName\":\"L\",\"channelType\":\"phone\"}", "", "UTF-8"},
+		{"phone starting with 0", `{"firstName":"F","lastName":"L","channelType":"phone","phone":"+0123456789"}`, "phone", "E.164"},
 		{"zipcode wrong type", `{"firstName":"F","lastName":"L","channelType":"phone","zipcode":94107}`, "zipcode", "must be a string"},
 	}
 	for _, tt := range tests {

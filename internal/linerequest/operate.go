@@ -83,6 +83,9 @@ func (o *Operations) Activate(ctx context.Context, id, actor string, a Activatio
 	if req.Status != StatusProvisioning {
 		return req, &StatusConflictError{Current: req.Status}
 	}
+	if HasControl(a.Note) || HasControl(a.Phone) || HasControl(a.Email) {
+		return req, invalid("note", "phone, email and note must not contain control characters")
+	}
 	phone, email := strings.TrimSpace(a.Phone), strings.TrimSpace(a.Email)
 	switch req.Kind {
 	case plan.PhonePurchased:
@@ -125,6 +128,9 @@ func (o *Operations) Fail(ctx context.Context, id, actor, reason, note string) (
 	if reason == "" {
 		return Request{}, invalid("reason", "reason is required: the workspace sees it")
 	}
+	if HasControl(reason) || HasControl(note) {
+		return Request{}, invalid("reason", "reason and note must not contain control characters")
+	}
 	if len(reason) > 500 {
 		return Request{}, invalid("reason", "reason must be at most 500 characters")
 	}
@@ -139,6 +145,9 @@ func (o *Operations) Fail(ctx context.Context, id, actor, reason, note string) (
 // Cancel cancels an awaiting request of any workspace, voiding its invoice
 // exactly as the workspace's own cancel does.
 func (o *Operations) Cancel(ctx context.Context, id, actor, note string) (Request, error) {
+	if HasControl(note) {
+		return Request{}, invalid("note", "note must not contain control characters")
+	}
 	req, err := o.store.Lookup(ctx, id)
 	if err != nil {
 		return req, err

@@ -86,3 +86,10 @@ func isUniqueViolation(err error, constraint string) bool {
 func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{}, fn)
 }
+
+// IsInvalidText reports an error from text PostgreSQL cannot store, such as
+// a NUL character, so it can be answered as the caller's mistake.
+func IsInvalidText(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "22021" || pgErr.Code == "22P05")
+}
