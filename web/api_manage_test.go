@@ -221,3 +221,55 @@ func TestPaymentAfterCancelStillCountsAsAnAddon(t *testing.T) {
 	// No money lost: the next purchased line is covered.
 	wantStatus(t, a.create(key, purchased("Covered")), http.StatusCreated, "provisioning")
 }
+
+// changePlan posts the billing page's plan form as the workspace's admin.
+func (a *app) changePlan(t *testing.T, wsID, planCode, status string) {
+	t.Helper()
+	body := "plan=" + planCode + "&status=" + status
+	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/billing/plan", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.AddCookie(&http.Cookie{Name: "__session", Value: a.personCookie(t, wsID, false)})
+	if r := a.send(req); r.Code != http.StatusSeeOther {
+		t.Fatalf("change plan: %d %s", r.Code, r.Body)
+	}
+}
+
+func TestEndingThePlanCancelsTheUnpaidRequest(t *testing.T) {
+	t.Parallel()
+	a := setup(t)
+	wsID, key := a.workspace("growth")
+	id, payURL := a.addon(t, key)
+	a.changePlan(t, wsID, "growth", "canceled")
+	if m := a.get(t, key, id); m["status"] != "canceled" || m["paymentStatus"] != "void" {
+		t.Fatalf("without a plan the add-on request is canceled: %v", m)
+	}
+	if r := a.pay(t, payURL); r.Code != http.StatusConflict {
+		t.Fatalf("its invoice can no longer be paid: got %d", r.Code)
+	}
+}
+
+func TestDowngradeCancelsAnAddonThePlanNoLongerOffers(t *testing.T) {
+	t.Parallel()
+	a := setup(t)
+	wsID, key := a.workspace("growth")
+	a.create(key, emailLine("one@example.com"))
+	r := a.create(key, emailLine("two@example.com"))
+	wantStatus(t, r, http.StatusCreated, "awaiting_payment")
+	id := field(r.json(t), "line._id").(string)
+	a.changePlan(t, wsID, "starter", "active")
+	if m := a.get(t, key, id); m["status"] != "canceled" {
+		t.Fatalf("starter offers no email add-on: want canceled, got %v", m)
+	}
+}
+
+func TestPlanChangeThatStillOffersTheAddonKeepsTheInvoice(t *testing.T) {
+	t.Parallel()
+	a := setup(t)
+	wsID, key := a.workspace("growth")
+	id, payURL := a.addon(t, key)
+	a.changePlan(t, wsID, "growth", "active")
+	if m := a.get(t, key, id); m["status"] != "awaiting_payment" || m["paymentUrl"] != payURL {
+		t.Fatalf("the same plan keeps the open invoice: %v", m)
+	}
+}

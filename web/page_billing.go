@@ -70,6 +70,9 @@ func (h *Handler) ChangePlan(c echo.Context) error {
 	}
 	h.Log.Info("subscription.changed", "request_id", requestID(c), "workspace_id", p.WorkspaceID,
 		"plan", code, "status", status)
+	if err := h.Lines.PlanChanged(c.Request().Context(), p.WorkspaceID); err != nil {
+		return err
+	}
 	done := "started"
 	if status == "canceled" {
 		done = "ended"

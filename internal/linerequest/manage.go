@@ -198,3 +198,34 @@ func (s *Service) Preview(ctx context.Context, workspaceID string, d Draft) (Dec
 	}
 	return Decide(st, d.Kind), st, nil
 }
+
+// PlanChanged settles the workspace's unpaid request after its plan
+// changed. A plan that now includes the line moves it on; a plan that no
+// longer offers the add-on, or no plan at all, cancels it and voids its
+// invoice, so nobody pays for a line the plan cannot hold.
+func (s *Service) PlanChanged(ctx context.Context, workspaceID string) error {
+	aw, err := s.store.AwaitingPayment(ctx, workspaceID)
+	if err != nil || aw == nil {
+		return err
+	}
+	_, covered, err := s.store.Get(ctx, workspaceID, aw.ID)
+	if err != nil {
+		return err
+	}
+	if covered {
+		_, err := s.reconcile(ctx, *aw, true)
+		return err
+	}
+	st, err := s.store.Standing(ctx, workspaceID, aw.Kind)
+	if err != nil {
+		return err
+	}
+	if e := st.Entitlement; st.Subscribed && e != nil && e.CanGrow() && st.Used < e.Cap {
+		return nil
+	}
+	_, err = s.Cancel(ctx, workspaceID, aw.ID, "billing", "the plan changed and no longer offers this add-on")
+	if _, moved := errors.AsType[*StatusConflictError](err); moved {
+		return nil // paid or canceled meanwhile: nothing left to settle
+	}
+	return err
+}
