@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -70,7 +71,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if cfg.DatabaseURL == "" {
 			return errors.New("DATABASE_URL is required for serve (use `linedesk dev` for a local database)")
 		}
-		return serve(ctx, cfg, log, nil)
+		ln, err := listen(cfg.Addr)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, log, ln, nil)
 	case "dev":
 		return dev(ctx, cfg, log, out)
 	case "migrate":
@@ -110,7 +115,7 @@ func newLogger(cfg config.Config) *slog.Logger {
 
 // serve runs the server until ctx ends, then lets in-flight requests finish.
 // ready, when set, is called once the server listens.
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func()) error {
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ln net.Listener, ready func()) error {
 	pool, err := postgres.Open(ctx, cfg.DatabaseURL, 0)
 	if err != nil {
 		return err
@@ -128,7 +133,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 	srv := &http.Server{Addr: cfg.Addr, Handler: e, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() { errc <- srv.Serve(ln) }()
 	log.Info("linedesk listening", "addr", cfg.Addr, "url", cfg.BaseURL,
 		"mode_auth", modeName(cfg.LocalAuth(), "clerk"), "mode_billing", modeName(cfg.LocalBilling(), "stripe"))
 	if ready != nil {
@@ -188,9 +193,24 @@ func wire(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.
 	return d, nil
 }
 
+// listen takes the address first, so a second instance fails before it
+// prints anything or touches the demo key.
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s (is Linedesk already running? set ADDR to another address): %w", addr, err)
+	}
+	return ln, nil
+}
+
 // dev starts the project-local PostgreSQL, migrates, makes sure a demo
 // workspace exists with a fresh API key, prints how to use it, and serves.
 func dev(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer) error {
+	ln, err := listen(cfg.Addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	if cfg.DatabaseURL == "" {
 		url, err := startLocalDB(ctx)
 		if err != nil {
@@ -212,7 +232,7 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger, out io.Writer
 	if err != nil {
 		return err
 	}
-	return serve(ctx, cfg, log, func() {
+	return serve(ctx, cfg, log, ln, func() {
 		fmt.Fprintf(out, "\nLinedesk is running at %s\n\n", cfg.BaseURL)
 		fmt.Fprintf(out, "Open %s/sign-in in a browser, or try the API with the demo workspace's key:\n\n", cfg.BaseURL)
 		fmt.Fprintf(out, "  curl -s -X POST %s/api/line-requests \\\n", cfg.BaseURL)
@@ -228,7 +248,8 @@ const (
 )
 
 // demoWorkspace ensures the demo workspace on growth and replaces its demo
-// key, so each run prints a key that works and older ones stop working.
+// key: each run prints a fresh key, and the one an earlier run printed stops
+// working.
 func demoWorkspace(ctx context.Context, store *postgres.Store) (string, error) {
 	if _, err := store.Workspace(ctx, demoWorkspaceID); errors.Is(err, postgres.ErrNotFound) {
 		if err := store.CreateWorkspace(ctx, demoWorkspaceID, "Demo workspace", "growth"); err != nil {
@@ -242,8 +263,8 @@ func demoWorkspace(ctx context.Context, store *postgres.Store) (string, error) {
 		return "", err
 	}
 	for _, k := range keys {
-		if k.Name == demoKeyName && k.RevokedAt == nil {
-			if err := store.RevokeAPIKey(ctx, demoWorkspaceID, k.ID); err != nil {
+		if k.Name == demoKeyName {
+			if err := store.DeleteAPIKey(ctx, demoWorkspaceID, k.ID); err != nil {
 				return "", err
 			}
 		}

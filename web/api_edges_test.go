@@ -165,6 +165,12 @@ func TestFailedAuthIsLimitedPerAddress(t *testing.T) {
 	if last.Code != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
 		t.Fatalf("guessing keys at speed must be throttled, got %d", last.Code)
 	}
+	// The sign-in page stays open to the same address.
+	req, _ := http.NewRequest(http.MethodGet, a.srv.URL+"/sign-in", nil)
+	req.Header.Set("Accept", "text/html")
+	if r := a.send(req); r.Code != http.StatusOK {
+		t.Fatalf("sign-in after failed guesses: want 200, got %d", r.Code)
+	}
 }
 
 func TestListPagingAndFilter(t *testing.T) {

@@ -33,7 +33,11 @@ func (h *Handler) PayHostedInvoice(c echo.Context) error {
 	case errors.Is(err, postgres.ErrNotFound):
 		return errBody(http.StatusNotFound, "Invoice not found")
 	case errors.Is(err, local.ErrNotPayable):
-		return h.invoiceAnswer(c, http.StatusConflict, inv, "This invoice is "+inv.Status+" and cannot be paid.")
+		msg := "This invoice was voided and can no longer be paid. Ask for a new payment link on the request's page."
+		if inv.Status == "paid" {
+			msg = "This invoice is already paid. Thank you: nothing more is due."
+		}
+		return h.invoiceAnswer(c, http.StatusConflict, inv, msg)
 	case err != nil:
 		return err
 	}

@@ -74,8 +74,12 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 func (h *Handler) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ip := c.RealIP()
-		if wait := h.limits.failureWait(ip); wait > 0 {
-			return rateLimited(wait)
+		// Only credentials can be guesses: a caller without any (the sign-in
+		// page, a signed-out tab) is never held back here.
+		if hasCredentials(c) {
+			if wait := h.limits.failureWait(ip); wait > 0 {
+				return rateLimited(wait)
+			}
 		}
 		p, present, err := h.Auth.Authenticate(c.Request().Context(), c.Request())
 		if !present {
@@ -96,6 +100,14 @@ func (h *Handler) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(ctxPrincipal, p)
 		return next(c)
 	}
+}
+
+func hasCredentials(c echo.Context) bool {
+	if c.Request().Header.Get("Authorization") != "" {
+		return true
+	}
+	ck, err := c.Request().Cookie(auth.SessionCookie)
+	return err == nil && ck.Value != ""
 }
 
 func fromCookie(c echo.Context) bool {

@@ -121,11 +121,22 @@ func Load(getenv func(string) string) (Config, error) {
 			bad("CLERK_JWT_KEY", "required with CLERK_PUBLISHABLE_KEY: the instance's JWT public key (PEM)")
 		}
 	}
+	if c.ClerkPublishableKey == "" {
+		for name, v := range map[string]string{"CLERK_JWT_KEY": c.ClerkJWTKey, "CLERK_SECRET_KEY": c.ClerkSecretKey} {
+			if v != "" {
+				bad(name, "set without CLERK_PUBLISHABLE_KEY; set both to use Clerk, or neither for local sign-in")
+			}
+		}
+	}
+	if c.StripeSecretKey == "" && c.StripeWebhookSecret != "" {
+		bad("STRIPE_WEBHOOK_SECRET", "set without STRIPE_SECRET_KEY")
+	}
 	if c.StripeSecretKey != "" {
 		bad("STRIPE_SECRET_KEY", "Stripe billing is not available in this version; unset it to use local billing")
 	}
 	if c.Production && (c.LocalAuth() || c.LocalBilling()) {
-		bad("LINEDESK_ENV", "production refuses the local sign-in and billing stand-ins: set CLERK_PUBLISHABLE_KEY, CLERK_JWT_KEY and STRIPE_SECRET_KEY")
+		bad("LINEDESK_ENV", "production refuses the local sign-in and billing stand-ins, and this version has "+
+			"only local billing: production is not available yet")
 	}
 	return c, errors.Join(errs...)
 }

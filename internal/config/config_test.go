@@ -40,6 +40,9 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"CLERK_PUBLISHABLE_KEY": "sk_live_x", "CLERK_JWT_KEY": "k"}, "CLERK_PUBLISHABLE_KEY"},
 		{map[string]string{"CLERK_PUBLISHABLE_KEY": "pk_test_Z29sZGVuLmNsZXJrLmFjY291bnRzLmRldiQ"}, "CLERK_JWT_KEY"},
 		{map[string]string{"LINEDESK_ENV": "production"}, "refuses the local sign-in and billing"},
+		{map[string]string{"CLERK_JWT_KEY": "MIIB"}, "CLERK_JWT_KEY: set without CLERK_PUBLISHABLE_KEY"},
+		{map[string]string{"CLERK_SECRET_KEY": "sk_test_x"}, "CLERK_SECRET_KEY: set without"},
+		{map[string]string{"STRIPE_WEBHOOK_SECRET": "whsec_x"}, "STRIPE_WEBHOOK_SECRET"},
 	}
 	for _, tt := range tests {
 		_, err := config.Load(env(tt.env))

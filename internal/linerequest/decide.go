@@ -49,12 +49,12 @@ func Decide(s Standing, k plan.Kind) Decision {
 	e := s.Entitlement
 	if e == nil {
 		return Decision{Outcome: OutcomeForbidden,
-			Message: fmt.Sprintf("The %s plan does not include %ss.", s.PlanName, k.Label())}
+			Message: fmt.Sprintf("The %s plan does not include %s.", s.PlanName, k.Plural())}
 	}
 	if s.Used >= e.Cap {
 		return Decision{Outcome: OutcomeForbidden,
-			Message: fmt.Sprintf("The %s plan allows at most %d %ss and this workspace has %d.",
-				s.PlanName, e.Cap, k.Label(), s.Used)}
+			Message: fmt.Sprintf("The %s plan allows at most %s and this workspace has %d.",
+				s.PlanName, k.Count(e.Cap), s.Used)}
 	}
 	if s.Used < e.Included+s.PaidAddons {
 		return Decision{Outcome: OutcomeIncluded,
@@ -62,8 +62,8 @@ func Decide(s Standing, k plan.Kind) Decision {
 	}
 	if !e.CanGrow() {
 		return Decision{Outcome: OutcomeForbidden,
-			Message: fmt.Sprintf("The %s plan includes %d %ss and offers no add-ons for them.",
-				s.PlanName, e.Included, k.Label())}
+			Message: fmt.Sprintf("The %s plan includes %s and offers no add-ons for this kind.",
+				s.PlanName, k.Count(e.Included))}
 	}
 	return Decision{Outcome: OutcomeAddon, PriceCents: e.AddonPriceCents,
 		Message: fmt.Sprintf("This line needs an add-on at %s/month. Pay the invoice and provisioning starts.",

@@ -30,6 +30,22 @@ func (k Kind) Label() string {
 	return string(k)
 }
 
+// Plural is the kind's label for more than one line.
+func (k Kind) Plural() string {
+	if k == Email {
+		return "email inboxes"
+	}
+	return k.Label() + "s"
+}
+
+// Count reads "1 email inbox" or "3 email inboxes".
+func (k Kind) Count(n int) string {
+	if n == 1 {
+		return "1 " + k.Label()
+	}
+	return fmt.Sprintf("%d %s", n, k.Plural())
+}
+
 // Entitlement is what one plan grants for one kind. A kind the plan does not
 // allow has no entitlement at all.
 type Entitlement struct {

@@ -109,3 +109,11 @@ func (s *Store) SigningKey(ctx context.Context, id string, create func() (string
 	}
 	return pemText, nil
 }
+
+// DeleteAPIKey removes one of the workspace's keys outright.
+func (s *Store) DeleteAPIKey(ctx context.Context, workspaceID, id string) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM api_keys WHERE workspace_id = $1 AND id::text = $2`, workspaceID, id); err != nil {
+		return fmt.Errorf("delete api key: %w", err)
+	}
+	return nil
+}
