@@ -65,6 +65,12 @@ func TestActivatePurchasedNeedsAUniqueNumber(t *testing.T) {
 		t.Fatalf("active line carries its number and activatedAt: %s", r.Body)
 	}
 
+	third := field(a.create(key, byon("+14155550123")).json(t), "line._id").(string)
+	if body := string(a.page(t, op, "/admin").Body); !strings.Contains(body, `data-number-taken`) ||
+		!strings.Contains(body, `data-request="`+third) {
+		t.Fatalf("the queue warns that a brought number is already active elsewhere")
+	}
+
 	r = a.operate(t, op, second, "activate", url.Values{"phone": {"+14155550123"}})
 	if r.Code != http.StatusConflict || !strings.Contains(r.json(t)["error"].(string), "already assigned") {
 		t.Fatalf("duplicate number: want 409, got %d %s", r.Code, r.Body)

@@ -20,6 +20,9 @@ type QueueFilter struct {
 type QueueItem struct {
 	Request
 	WorkspaceName string
+	// NumberTaken says the requested number is already on an active line,
+	// so activating this request as it stands would be refused.
+	NumberTaken bool
 }
 
 // Age is how long the request has waited.

@@ -16,7 +16,9 @@ var _ linerequest.OperatorStore = LineRequests{}
 // workspace, oldest first, from the partial index on pending requests.
 func (s LineRequests) Queue(ctx context.Context, f linerequest.QueueFilter, limit int) (linerequest.Queue, error) {
 	q := linerequest.Queue{Counts: map[linerequest.Status]int{}}
-	rows, err := s.pool.Query(ctx, `SELECT `+requestColumns+`, `+invoiceColumns+`, w.name
+	rows, err := s.pool.Query(ctx, `SELECT `+requestColumns+`, `+invoiceColumns+`, w.name,
+			r.kind <> 'email' AND r.phone IS NOT NULL AND EXISTS (SELECT 1 FROM line_requests o
+				WHERE o.phone = r.phone AND o.status = 'active' AND o.kind <> 'email')
 		FROM line_requests r `+newestInvoice+` JOIN workspaces w ON w.id = r.workspace_id
 		WHERE r.status IN ('awaiting_payment', 'provisioning')
 			AND ($1 = '' OR r.status = $1) AND ($2 = '' OR r.kind = $2)
@@ -27,7 +29,7 @@ func (s LineRequests) Queue(ctx context.Context, f linerequest.QueueFilter, limi
 	defer rows.Close()
 	for rows.Next() {
 		var item linerequest.QueueItem
-		item.Request, err = scanRequest(rows, &item.WorkspaceName)
+		item.Request, err = scanRequest(rows, &item.WorkspaceName, &item.NumberTaken)
 		if err != nil {
 			return q, fmt.Errorf("queue: %w", err)
 		}
