@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -106,7 +107,7 @@ func (h *Handler) formError(c echo.Context, in linerequest.Input, err error) err
 			field = ""
 		}
 		if _, seen := v.Errors[field]; !seen {
-			v.Errors[field] = f.Message
+			v.Errors[field] = forPeople(f.Field, f.Message)
 		}
 	}
 	return h.renderLineForm(c, http.StatusBadRequest, v)
@@ -266,4 +267,19 @@ func (h *Handler) linePage(c echo.Context, req linerequest.Request) error {
 	v := views.LineView{Request: req, History: history, CSRF: csrfToken(c)}
 	title := views.KindTitle(req.Kind) + " for " + req.FirstName + " " + req.LastName
 	return render(c, http.StatusOK, views.LinePage(h.page(c, title), v))
+}
+
+// fieldLabels are the request form's labels for the API's field names.
+var fieldLabels = map[string]string{"firstName": "First name", "lastName": "Last name",
+	"channelType": "Channel", "lineType": "Line type", "email": "Email", "phone": "Phone",
+	"zipcode": "ZIP code", "state": "State", "forwardCallsTo": "Forward calls to",
+	"profileImageUrl": "Profile image URL"}
+
+// forPeople words a validator message for the form: the message names the
+// API field first, which a person knows by its label.
+func forPeople(field, msg string) string {
+	if label, ok := fieldLabels[field]; ok && strings.HasPrefix(msg, field+" ") {
+		return label + msg[len(field):]
+	}
+	return msg
 }

@@ -417,7 +417,7 @@ func TestRequestFormShowsFieldErrorsAndRefusalsFromTheSameValidator(t *testing.T
 	if !strings.HasPrefix(body, `<form id="line-form"`) {
 		t.Errorf("htmx got more than the form: %.100s", body)
 	}
-	if !strings.Contains(body, `data-field-error="phone">phone is required for byon lines`) {
+	if !strings.Contains(body, `data-field-error="phone">Phone is required for byon lines`) {
 		t.Errorf("the phone message is not next to its field: %s", body)
 	}
 	if !strings.Contains(body, `value="bo@example.com"`) {
