@@ -25,7 +25,7 @@ import (
 
 // app is one running server on its own database.
 type app struct {
-	t       *testing.T
+	t       testing.TB
 	srv     *httptest.Server
 	store   *postgres.Store
 	signer  *auth.LocalSigner
@@ -41,7 +41,7 @@ type setupOpts struct {
 
 // setup starts the real router over a fresh database, with local sign-in
 // and local billing, as `linedesk dev` wires them.
-func setup(t *testing.T, opts ...func(*setupOpts)) *app {
+func setup(t testing.TB, opts ...func(*setupOpts)) *app {
 	t.Helper()
 	o := setupOpts{rateLimit: 10000}
 	for _, f := range opts {
@@ -149,7 +149,7 @@ type resp struct {
 	Body   []byte
 }
 
-func (r resp) json(t *testing.T) map[string]any {
+func (r resp) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {
