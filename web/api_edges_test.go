@@ -269,3 +269,18 @@ func TestBrowserPollsDoNotSpendTheWorkspacesAPIBudget(t *testing.T) {
 		t.Fatalf("the API key keeps its own budget: got %d", r.Code)
 	}
 }
+
+func TestUnknownPathsAndWrongMethods(t *testing.T) {
+	t.Parallel()
+	a := setup(t)
+	_, key := a.workspace("growth")
+	for _, m := range []string{http.MethodDelete, http.MethodPut, http.MethodPatch} {
+		if r := a.call(m, "/api/line-requests", key, ""); r.Code != http.StatusMethodNotAllowed {
+			t.Fatalf("%s: want 405, got %d %s", m, r.Code, r.Body)
+		}
+	}
+	// A mistyped path is not found, even with valid credentials.
+	if r := a.call(http.MethodGet, "/api/line-request", key, ""); r.Code != http.StatusNotFound {
+		t.Fatalf("unknown path: want 404, got %d %s", r.Code, r.Body)
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -33,26 +34,33 @@ func (h *Handler) routes(e *echo.Echo) {
 	}
 	e.POST("/sign-out", h.SignOut, csrfAlways)
 
-	app := e.Group("", h.authenticate, csrfSession, varyOnRepresentation)
-	pages := app.Group("", h.requireSession)
-	pages.GET("/", h.Dashboard)
-	pages.GET("/lines/new", h.NewLine)
-	pages.GET("/lines/:id", h.GetLineRequest)
-	pages.GET("/billing", h.Billing)
-	pages.POST("/billing/plan", h.ChangePlan)
-	pages.GET("/settings/api-keys", h.APIKeys)
-	pages.POST("/settings/api-keys", h.CreateAPIKey)
-	pages.POST("/settings/api-keys/:id/revoke", h.RevokeAPIKey)
+	// Middleware is attached per route, not through groups: a group with
+	// middleware claims every unknown path below it, which would turn a
+	// mistyped path into a sign-in prompt and a wrong method into a 404.
+	app := []echo.MiddlewareFunc{h.authenticate, csrfSession, varyOnRepresentation}
+	with := func(extra ...echo.MiddlewareFunc) []echo.MiddlewareFunc {
+		return append(slices.Clone(app), extra...)
+	}
 
-	api := app.Group("/api", h.requireAuth)
-	api.POST("/line-requests", h.CreateLineRequest)
-	api.POST("/line-requests/preview", h.PreviewLineRequest)
-	api.GET("/line-requests", h.ListLineRequests)
-	api.GET("/line-requests/:id", h.GetLineRequest)
-	api.POST("/line-requests/:id", h.ManageLineRequest)
-	api.GET("/lines/by-user", h.LinesByUser)
+	pages := with(h.requireSession)
+	e.GET("/", h.Dashboard, pages...)
+	e.GET("/lines/new", h.NewLine, pages...)
+	e.GET("/lines/:id", h.GetLineRequest, pages...)
+	e.GET("/billing", h.Billing, pages...)
+	e.POST("/billing/plan", h.ChangePlan, pages...)
+	e.GET("/settings/api-keys", h.APIKeys, pages...)
+	e.POST("/settings/api-keys", h.CreateAPIKey, pages...)
+	e.POST("/settings/api-keys/:id/revoke", h.RevokeAPIKey, pages...)
 
-	admin := app.Group("/admin", h.requireAuth, requireOperator)
-	admin.GET("", h.AdminQueue)
-	admin.POST("/requests/:id/:action", h.AdminAction)
+	api := with(h.requireAuth)
+	e.POST("/api/line-requests", h.CreateLineRequest, api...)
+	e.POST("/api/line-requests/preview", h.PreviewLineRequest, api...)
+	e.GET("/api/line-requests", h.ListLineRequests, api...)
+	e.GET("/api/line-requests/:id", h.GetLineRequest, api...)
+	e.POST("/api/line-requests/:id", h.ManageLineRequest, api...)
+	e.GET("/api/lines/by-user", h.LinesByUser, api...)
+
+	admin := with(h.requireAuth, requireOperator)
+	e.GET("/admin", h.AdminQueue, admin...)
+	e.POST("/admin/requests/:id/:action", h.AdminAction, admin...)
 }
