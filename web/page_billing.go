@@ -61,9 +61,20 @@ func (h *Handler) ChangePlan(c echo.Context) error {
 	if status != "active" && status != "canceled" {
 		return errBody(http.StatusBadRequest, "status must be active or canceled")
 	}
+	if code == "" && status == "canceled" {
+		// Ending the plan names none: end whichever plan is in force.
+		w, err := h.Store.Workspace(c.Request().Context(), p.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		if w.PlanCode == "" {
+			return errBody(http.StatusBadRequest, "This workspace has no plan to end.")
+		}
+		code = w.PlanCode
+	}
 	err := h.Store.SetSubscription(c.Request().Context(), p.WorkspaceID, code, status)
 	if errors.Is(err, postgres.ErrUnknownPlan) {
-		return errBody(http.StatusBadRequest, "There is no such plan.")
+		return errBody(http.StatusBadRequest, "plan must name one of the plans listed on the billing page.")
 	}
 	if err != nil {
 		return err
