@@ -312,3 +312,16 @@ func TestControlCharactersAreRefusedNot500(t *testing.T) {
 		t.Fatalf("NUL in a key name: want 400, got %d", r.Code)
 	}
 }
+
+func TestRequestFormSaysUpFrontWhenThereIsNoPlan(t *testing.T) {
+	t.Parallel()
+	a := setup(t)
+	bare, _ := a.workspace("")
+	subscribed, _ := a.workspace("growth")
+	if body := string(a.page(t, a.personCookie(t, bare, false), "/lines/new").Body); !strings.Contains(body, "no active plan") {
+		t.Fatalf("a workspace without a plan is told before filling the form")
+	}
+	if body := string(a.page(t, a.personCookie(t, subscribed, false), "/lines/new").Body); strings.Contains(body, "no active plan") {
+		t.Fatalf("a subscribed workspace sees no such notice")
+	}
+}

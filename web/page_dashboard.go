@@ -33,6 +33,15 @@ func (h *Handler) Dashboard(c echo.Context) error {
 
 // NewLine is GET /lines/new: the request form, under a fresh idempotency key.
 func (h *Handler) NewLine(c echo.Context) error {
+	p, _ := principal(c)
 	v := h.lineForm(c, linerequest.Input{})
+	ok, err := h.Store.LineRequests().Subscribed(c.Request().Context(), p.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// Say it before anyone fills in the form, not only in the preview.
+		v.Notice = "This workspace has no active plan yet: start one on the Billing page before requesting a line."
+	}
 	return render(c, http.StatusOK, views.LineNewPage(h.page(c, "Request a line"), v))
 }
