@@ -21,7 +21,18 @@ func (h *Handler) HostedInvoice(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.invoiceAnswer(c, http.StatusOK, inv, "")
+	return h.invoiceAnswer(c, http.StatusOK, inv, invoiceNote(inv.Status))
+}
+
+// invoiceNote explains an invoice that can no longer be paid.
+func invoiceNote(status string) string {
+	switch status {
+	case "void":
+		return "This invoice was voided (its request was canceled or no longer needs an add-on) and cannot be paid."
+	case "paid":
+		return "This invoice is paid. Nothing more is due."
+	}
+	return ""
 }
 
 // PayHostedInvoice is POST /billing/invoices/:token/pay. It marks the
