@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -121,7 +122,7 @@ func htmxCode(c echo.Context, code int) int {
 }
 
 func actionRefusal(err error, ae *apiError) string {
-	if sc, ok := errorsAs[*linerequest.StatusConflictError](err); ok {
+	if sc, ok := errors.AsType[*linerequest.StatusConflictError](err); ok {
 		return "That request is already " + string(sc.Current) + ": someone else finished it meanwhile."
 	}
 	switch b := ae.Body.(type) {

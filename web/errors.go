@@ -39,17 +39,17 @@ var (
 
 // toAPIError maps the domain's errors onto answers, in this one place.
 func toAPIError(err error) *apiError {
-	if ae, ok := errorsAs[*apiError](err); ok {
+	if ae, ok := errors.AsType[*apiError](err); ok {
 		return ae
 	}
-	if sc, ok := errorsAs[*linerequest.StatusConflictError](err); ok {
+	if sc, ok := errors.AsType[*linerequest.StatusConflictError](err); ok {
 		return &apiError{Code: http.StatusConflict, Body: linerequest.Refusal{Status: string(sc.Current),
 			Message: "This line request is " + string(sc.Current) + ", so that action no longer applies."}}
 	}
-	if inv, ok := errorsAs[*linerequest.InvalidError](err); ok {
+	if inv, ok := errors.AsType[*linerequest.InvalidError](err); ok {
 		return invalidBody(inv)
 	}
-	if he, ok := errorsAs[*echo.HTTPError](err); ok {
+	if he, ok := errors.AsType[*echo.HTTPError](err); ok {
 		msg := http.StatusText(he.Code)
 		if s, ok := he.Message.(string); ok && he.Code < 500 {
 			msg = s

@@ -96,7 +96,7 @@ func (h *Handler) page(c echo.Context, title string) views.Page {
 // formError answers a bad create: the 400 for programs; the form again,
 // with each message by its field, for people.
 func (h *Handler) formError(c echo.Context, in linerequest.Input, err error) error {
-	inv, ok := errorsAs[*linerequest.InvalidError](err)
+	inv, ok := errors.AsType[*linerequest.InvalidError](err)
 	if wantsJSON(c) || !ok {
 		return err
 	}
@@ -139,7 +139,7 @@ func (h *Handler) renderLineForm(c echo.Context, code int, v views.LineFormView)
 // previewError answers a dry run of an incomplete form. People still learn
 // what the plan says as soon as the kind of line is chosen.
 func (h *Handler) previewError(c echo.Context, in linerequest.Input, err error) error {
-	if _, ok := errorsAs[*linerequest.InvalidError](err); wantsJSON(c) || !ok {
+	if _, ok := errors.AsType[*linerequest.InvalidError](err); wantsJSON(c) || !ok {
 		return err
 	}
 	kind, ok := previewKind(in)

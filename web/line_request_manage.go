@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -71,7 +72,7 @@ func decodeAction(c echo.Context) (string, error) {
 		Action *string `json:"action"`
 	}
 	if err := json.Unmarshal(body, &in); err != nil {
-		if _, ok := errorsAs[*json.UnmarshalTypeError](err); ok {
+		if _, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 			return "", errBody(http.StatusBadRequest, "action must be a string: payment_link or cancel")
 		}
 		return "", errBody(http.StatusBadRequest, "malformed JSON body")

@@ -26,12 +26,8 @@ func (s *Service) Get(ctx context.Context, workspaceID, id string) (Request, err
 // reconcileAwaiting reconciles the workspace's unpaid request, if any, so a
 // late webhook does not block a new request.
 func (s *Service) reconcileAwaiting(ctx context.Context, workspaceID string) error {
-	aw, err := s.store.AwaitingPayment(ctx, workspaceID)
+	aw, covered, err := s.store.AwaitingPayment(ctx, workspaceID)
 	if err != nil || aw == nil {
-		return err
-	}
-	_, covered, err := s.store.Get(ctx, workspaceID, aw.ID)
-	if err != nil {
 		return err
 	}
 	_, err = s.reconcile(ctx, *aw, covered)
@@ -204,12 +200,8 @@ func (s *Service) Preview(ctx context.Context, workspaceID string, d Draft) (Dec
 // longer offers the add-on, or no plan at all, cancels it and voids its
 // invoice, so nobody pays for a line the plan cannot hold.
 func (s *Service) PlanChanged(ctx context.Context, workspaceID string) error {
-	aw, err := s.store.AwaitingPayment(ctx, workspaceID)
+	aw, covered, err := s.store.AwaitingPayment(ctx, workspaceID)
 	if err != nil || aw == nil {
-		return err
-	}
-	_, covered, err := s.store.Get(ctx, workspaceID, aw.ID)
-	if err != nil {
 		return err
 	}
 	if covered {

@@ -220,7 +220,7 @@ func (s *Service) issue(ctx context.Context, req Request, price, n int) (Invoice
 }
 
 func (s *Service) inProgressAnswer(ctx context.Context, workspaceID string) (Answer, error) {
-	aw, err := s.store.AwaitingPayment(ctx, workspaceID)
+	aw, _, err := s.store.AwaitingPayment(ctx, workspaceID)
 	if err != nil {
 		return Answer{}, err
 	}

@@ -60,7 +60,9 @@ type Store interface {
 	// Get returns a request of the workspace with its newest invoice, and
 	// whether the plan would now cover it if it is awaiting payment.
 	Get(ctx context.Context, workspaceID, id string) (Request, bool, error)
-	AwaitingPayment(ctx context.Context, workspaceID string) (*Request, error)
+	// AwaitingPayment returns the workspace's unpaid request, if any, and
+	// whether the plan would include it now.
+	AwaitingPayment(ctx context.Context, workspaceID string) (*Request, bool, error)
 	List(ctx context.Context, workspaceID string, f ListFilter) ([]Request, string, error)
 	Lines(ctx context.Context, workspaceID string) ([]Request, error)
 	History(ctx context.Context, workspaceID, id string) ([]Event, error)

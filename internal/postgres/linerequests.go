@@ -75,6 +75,15 @@ func scanRequest(row rowScanner, extra ...any) (linerequest.Request, error) {
 	return r, nil
 }
 
+// coveredNow says whether the plan would include awaiting request r now;
+// its counts run only for an awaiting request.
+const coveredNow = `CASE WHEN r.status = 'awaiting_payment' THEN coalesce((
+		SELECT ` + usedCount + ` < least(e.included + ` + paidAddons + `, e.line_cap)
+		FROM subscriptions sub
+		JOIN plan_entitlements e ON e.plan_code = sub.plan_code AND e.kind = r.kind
+		WHERE sub.workspace_id = r.workspace_id AND sub.status IN ('active', 'trialing')), false)
+	ELSE false END`
+
 // Get implements linerequest.Store. covered is computed only for an
 // awaiting request, in the same round trip.
 func (s LineRequests) Get(ctx context.Context, workspaceID, id string) (linerequest.Request, bool, error) {
@@ -83,13 +92,7 @@ func (s LineRequests) Get(ctx context.Context, workspaceID, id string) (linerequ
 	}
 	var covered bool
 	r, err := scanRequest(s.pool.QueryRow(ctx, `
-		SELECT `+requestColumns+`, `+invoiceColumns+`,
-			CASE WHEN r.status = 'awaiting_payment' THEN coalesce((
-				SELECT `+usedCount+` < least(e.included + `+paidAddons+`, e.line_cap)
-				FROM subscriptions sub
-				JOIN plan_entitlements e ON e.plan_code = sub.plan_code AND e.kind = r.kind
-				WHERE sub.workspace_id = r.workspace_id AND sub.status IN ('active', 'trialing')), false)
-			ELSE false END
+		SELECT `+requestColumns+`, `+invoiceColumns+`, `+coveredNow+`
 		FROM line_requests r `+newestInvoice+`
 		WHERE r.workspace_id = $1 AND r.id = $2::uuid`, workspaceID, id), &covered)
 	if err != nil {
@@ -107,18 +110,20 @@ func (s LineRequests) getTx(ctx context.Context, q pgx.Tx, id string) (linereque
 	return r, nil
 }
 
-// AwaitingPayment implements linerequest.Store.
-func (s LineRequests) AwaitingPayment(ctx context.Context, workspaceID string) (*linerequest.Request, error) {
-	r, err := scanRequest(s.pool.QueryRow(ctx, `SELECT `+requestColumns+`, `+invoiceColumns+`
+// AwaitingPayment implements linerequest.Store, with whether the plan
+// would include the request now.
+func (s LineRequests) AwaitingPayment(ctx context.Context, workspaceID string) (*linerequest.Request, bool, error) {
+	var covered bool
+	r, err := scanRequest(s.pool.QueryRow(ctx, `SELECT `+requestColumns+`, `+invoiceColumns+`, `+coveredNow+`
 		FROM line_requests r `+newestInvoice+`
-		WHERE r.workspace_id = $1 AND r.status = 'awaiting_payment'`, workspaceID))
+		WHERE r.workspace_id = $1 AND r.status = 'awaiting_payment'`, workspaceID), &covered)
 	if errors.Is(err, linerequest.ErrNotFound) {
-		return nil, nil
+		return nil, false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("find awaiting request: %w", err)
+		return nil, false, fmt.Errorf("find awaiting request: %w", err)
 	}
-	return &r, nil
+	return &r, covered, nil
 }
 
 // List implements linerequest.Store with keyset paging on (created_at, id).
